@@ -1,0 +1,132 @@
+"""Report file or text -> :class:`Document`: NFC text cut into sentences and clauses with spans.
+
+Everything downstream cites character offsets into ``Document.text``, so this is the one place
+where text is normalised (NFC, newlines) and the one place that decides what a clause is.
+Reading other formats (.docx, .pdf, .html) lives in ``summarizer.readers``; this module only
+sees text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+__all__ = ["Document", "Segment", "decode_text", "load_document", "make_document"]
+
+#: A sentence ends at . ! ? … followed by space and an upper-case letter, digit, quote or bullet.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t]+(?=[\"“(\-–•*0-9A-ZĐÀ-ỸẠ-Ỹ])")
+#: Clause breaks inside a sentence: semicolons, and a colon that opens a list of directions.
+_CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ])")
+_MIN_CLAUSE_CHARS = 25
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of the report: ``doc.text[start:end]`` is its text, with no outer whitespace."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    sentence_id: int
+
+
+@dataclass
+class Document:
+    """A report ready for the pipeline. ``text`` is NFC; every offset points into it."""
+
+    text: str
+    name: str | None = None
+    sentences: list[Segment] = field(default_factory=list)
+    clauses: list[Segment] = field(default_factory=list)
+
+    def head(self, max_chars: int = 900) -> str:
+        """The opening of the report (title, date, first paragraph), cut at a sentence end."""
+        if len(self.text) <= max_chars:
+            return self.text
+        cut = max((s.end for s in self.sentences if s.end <= max_chars), default=max_chars)
+        return self.text[:cut]
+
+
+def decode_text(data: bytes, source: str = "input") -> str:
+    """Decode report bytes: UTF-8 (BOM or not), UTF-16 (BOM), else Windows-1258.
+
+    Binary data fails here, with a reason a person can act on, rather than as garbage later.
+    """
+    if not data.strip():
+        raise InputError(f"{source}: the file is empty")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{source}: looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1258")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: cannot decode as UTF-8, UTF-16 or Windows-1258") from exc
+
+
+def normalise(text: str) -> str:
+    """NFC (Vietnamese often arrives decomposed), Unix newlines, no NULs or trailing spaces."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x00", "").replace("\u00a0", " ")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for match in pattern.finditer(text, start, end):
+        spans.append((cursor, match.start() + (1 if match.group().startswith(";") else 0)))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Glue a fragment too short to be one idea onto its neighbour (e.g. 'Trong đó:')."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and (b - a < _MIN_CLAUSE_CHARS or merged[-1][1] - merged[-1][0] < _MIN_CLAUSE_CHARS):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def make_document(text: str, name: str | None = None) -> Document:
+    """Normalise ``text`` and cut it into sentences and clauses (the units the model labels)."""
+    text = normalise(text)
+    if not text:
+        raise InputError(f"{name or 'input'}: no text to summarise")
+    doc = Document(text=text, name=name)
+    paragraph_re = re.compile(r"[^\n]+")
+    for para in paragraph_re.finditer(text):
+        for a, b in _split(text, para.start(), para.end(), _SENTENCE_END):
+            sentence = Segment(len(doc.sentences), a, b, text[a:b], len(doc.sentences))
+            doc.sentences.append(sentence)
+            for ca, cb in _merge_short(text, _split(text, a, b, _CLAUSE_BREAK)):
+                doc.clauses.append(Segment(len(doc.clauses), ca, cb, text[ca:cb], sentence.id))
+    return doc
+
+
+def load_document(path: str | Path) -> Document:
+    """Read a report file (any supported format) into a :class:`Document`."""
+    from .readers import read_text  # readers pull optional format libraries; keep them lazy
+
+    path = Path(path)
+    return make_document(read_text(path), name=path.name)
