@@ -131,6 +131,7 @@ class Cassette:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             json.dump(data, out, ensure_ascii=False, indent=1)
             out.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a cassette is a shared, checked-in file
         os.replace(tmp, self.path)
 
 

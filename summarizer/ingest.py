@@ -22,6 +22,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t]+(?=[\"“(\-–•*0-9A-ZĐÀ-�
 #: Clause breaks inside a sentence: semicolons, and a colon that opens a list of directions.
 _CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ])")
 _MIN_CLAUSE_CHARS = 25
+#: One report is a few pages; 200k characters is ~60 pages. Beyond that it is not one report
+#: (or not a report), and summarising it clause by clause would take hours.
+MAX_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,11 @@ def make_document(text: str, name: str | None = None) -> Document:
     text = normalise(text)
     if not text:
         raise InputError(f"{name or 'input'}: no text to summarise")
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"{name or 'input'}: {len(text):,} characters is too long for one report "
+            f"(limit {MAX_CHARS:,}); split it into separate reports"
+        )
     doc = Document(text=text, name=name)
     paragraph_re = re.compile(r"[^\n]+")
     for para in paragraph_re.finditer(text):

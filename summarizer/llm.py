@@ -40,7 +40,15 @@ SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("summarizer_source"
 
 
 class AnswerRejected(Exception):
-    """The model's answer failed validation on every allowed attempt (the item is dropped)."""
+    """The model's answer failed validation on every allowed attempt (the item is dropped).
+
+    ``last_content`` is the model's final raw answer, for callers that can salvage the parts
+    of it that do check out.
+    """
+
+    def __init__(self, message: str, last_content: str | None = None) -> None:
+        super().__init__(message)
+        self.last_content = last_content
 
 
 def _wait(max_backoff: float) -> Callable[[RetryCallState], float]:
@@ -139,7 +147,9 @@ class LLMClient:
             cause = exc.__cause__
             if isinstance(cause, ModelError):
                 raise cause from None
-            raise AnswerRejected(_short(str(exc))) from exc
+            last = exc.last_completion
+            content = last.choices[0].message.content if last is not None and last.choices else None
+            raise AnswerRejected(_short(str(exc).split("Last error:")[-1]), content) from exc
         except ModelError:
             raise
         except IncompleteOutputException as exc:

@@ -39,8 +39,7 @@ _UNIT_RE = re.compile(r"\s?(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![
 
 #: Words that make a number something other than a measure: dates, periods, ordinals, terms.
 _NOT_A_MEASURE = re.compile(
-    r"^\s?(?:tháng|năm|quý|ngày|giờ|lần|khóa|khoá|nhiệm kỳ|tuổi|/20\d\d|-20\d\d)\b"
-    r"|^[-/]\d",
+    r"^\s?(?:tháng|năm|quý|ngày|giờ|lần|khóa|khoá|nhiệm kỳ|tuổi|/20\d\d|-20\d\d)\b",
     re.IGNORECASE,
 )
 _BEFORE_NOT_A_MEASURE = re.compile(
@@ -101,6 +100,10 @@ class Figure:
     plan_pct: list[tuple[float, str]] = field(default_factory=list)
     same_period_pct: float | None = None
     change_pct: float | None = None
+    name: str = ""
+    #: offset of the value inside ``quote`` (None for a percentage-only fact)
+    value_at: int | None = None
+    value_abs: int | None = field(default=None, repr=False)
 
     def numbers(self) -> list[float]:
         """Every number this figure states (all of them came from the clause text)."""
@@ -164,7 +167,7 @@ def _absolute_values(clause: str) -> list[re.Match[str]]:
 def _chunks(clause: str) -> list[tuple[int, int]]:
     """Comma-separated chunks: a figure's qualifiers follow it after commas or in brackets."""
     spans, cursor = [], 0
-    for m in re.finditer(r",\s|\s\(|\)\s?,?", clause):
+    for m in re.finditer(r"[,;]\s|\s\(|\)\s?[,;]?", clause):
         spans.append((cursor, m.start()))
         cursor = m.end()
     spans.append((cursor, len(clause)))
@@ -208,6 +211,7 @@ def find_figures(text: str, start: int, end: int) -> list[Figure]:
                 first = values[0]
                 current = Figure(start=start + a, end=start + b, quote="")
                 current.value = parse_number(first.group())
+                current.value_abs = start + a + first.start()
                 tail = chunk[first.end() :]
                 frac = re.match(rf"/({_NUM})", tail)
                 if frac:
@@ -233,9 +237,13 @@ def find_figures(text: str, start: int, end: int) -> list[Figure]:
                 current.change_pct = fact.pct
             elif fact.role == "value" and current.value is None:
                 current.value, current.unit = fact.pct, "%"
+                current.value_abs = start + a + m.start()
     for fig in figures:
         fig.start, fig.end = _trim(text, fig.start, fig.end)
         fig.quote = text[fig.start : fig.end]
+        if fig.value_abs is not None:
+            fig.value_at = fig.value_abs - fig.start
+        fig.name = figure_name(fig)
     return [f for f in figures if f.value is not None or f.plan_pct or f.change_pct is not None
             or f.same_period_pct is not None]
 
@@ -254,6 +262,57 @@ def _name_start(
             break
         start, index = a, index - 1
     return start
+
+
+#: Words around a figure that say how it was reached, not what it measures.
+_LEAD = re.compile(
+    r"^(?:(?:trong|riêng|toàn|chỉ có|chỉ|tổng cộng|cả|hết|đến|tính đến|nay|đã|có|có thêm|thêm|ước|ước đạt|"
+    r"đạt|là|được|với|và|lên|còn|nâng|nâng tổng số|dự kiến|phấn đấu|huyện|năm|tháng|đó|"
+    r"\d+|[,;:(\-–])\s*)+",
+    re.IGNORECASE,
+)
+_TRAIL = re.compile(
+    r"(?:\s+(?:ước|ước đạt|đạt|là|có|được|lên|còn|đã|với|bằng|tới|khoảng|trên|hơn|gần|"
+    r"đến|lũy kế|luỹ kế|cho|xong|mới))+\s*$",
+    re.IGNORECASE,
+)
+
+
+_MEASURES = {"tỷ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "đồng", "tỷ USD", "triệu USD",
+             "nghìn USD", "USD", "ha", "héc-ta", "hécta", "m2", "m²", "km2", "km", "m3", "m", "tấn",
+             "tạ/ha", "tấn/ha", "tạ", "kg", "%"}
+_AFTER_END = re.compile(
+    r"[,;:(.]|\s(?:đạt|bằng|tăng|giảm)\s(?=[\d.,]+)|\s(?:so với|và|trong đó|nâng)\s|\s\d"
+)
+
+
+def figure_name(fig: Figure) -> str:
+    """What a figure measures, from its own words, by code: instant, and it cannot invent.
+
+    The phrase before the value ('Tổng diện tích gieo trồng 8.360 ha'), plus, for a count,
+    the counted noun and what follows it ('kết nạp 40 đảng viên mới' -> 'Kết nạp đảng viên
+    mới'); for a percentage-only fact, the phrase before its verb.
+    """
+    quote, at = fig.quote, fig.value_at
+    if at is None:
+        pct = _PCT_RE.search(quote)
+        head = quote[: pct.start() if pct else len(quote)]
+        head = re.sub(r"\s(?:tăng|giảm|đạt|bằng|chỉ đạt|mới đạt)\s*$", "", head)
+        name = _TRAIL.sub("", _LEAD.sub("", head.strip())).strip(" ,;:")
+    else:
+        before = _TRAIL.sub("", _LEAD.sub("", quote[:at].strip())).strip(" ,;:")
+        tail = quote[at:]
+        tail = tail[NUMBER_RE.match(tail).end() if NUMBER_RE.match(tail) else 0 :]
+        tail = re.sub(rf"^/(?:{_NUM})", "", tail)
+        unit = fig.unit or ""
+        if unit and tail.lstrip().startswith(unit):
+            tail = tail.lstrip()[len(unit) :]
+        after = _AFTER_END.split(" " + tail, maxsplit=1)[0]
+        after = " ".join(after.split()[:6])
+        counted = unit if unit and unit not in _MEASURES else ""
+        name = " ".join(p for p in (before, counted, after) if p)
+    name = " ".join(name.split()[:12]) or (fig.unit or "Số liệu")
+    return name[:1].upper() + name[1:]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

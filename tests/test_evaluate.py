@@ -21,9 +21,9 @@ from summarizer.evaluate import (
 )
 from summarizer.schema import Evidence, Indicator, Meta, ReportSummary, RunInfo, SectionItem
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "examples" / "dev"
 PAIR = "000_97fc47a35074beef"
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
+DEV = DATA
 DEV_GOLDS = sorted(DEV.glob("*.gold.json")) if DEV.is_dir() else []
 RUN = RunInfo(model="gold", backend="test", prompt_version="test")
 # Not listed under any section in the bundled gold file: a "free" indicator quote.

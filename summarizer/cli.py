@@ -1,0 +1,182 @@
+"""The ``summarizer`` command: a thin layer that parses flags and calls the Python API.
+
+Every deliberate failure is a :class:`SummarizerError`; :func:`main` is the one place that turns
+it into a one-line message and an exit code (2 bad input or settings, 3 model failure).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from .api import open_client, summarize
+from .errors import ConfigError, SummarizerError
+from .schema import ReportSummary
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Typed, source-grounded summaries of Vietnamese meeting reports.")
+err = Console(stderr=True)
+
+ReportArg = Annotated[Path, typer.Argument(help="report file (.txt .md .docx .pdf .html)")]
+ModelOpt = Annotated[str | None, typer.Option("--model", help="model name [env SUMMARIZER_MODEL]")]
+BaseUrlOpt = Annotated[str | None, typer.Option(
+    "--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL]; none: embedded model")]
+CassetteOpt = Annotated[Path | None, typer.Option(
+    "--cassette", help="cassette file, or a folder holding one <report>.json per report")]
+class Record(str, Enum):
+    """How --cassette is used."""
+
+    replay = "replay"
+    missing = "missing"
+    all = "all"
+
+
+class Format(str, Enum):
+    """Briefing formats."""
+
+    md = "md"
+    html = "html"
+    docx = "docx"
+
+
+RecordOpt = Annotated[Record, typer.Option("--record", help="with --cassette: replay, "
+                                           "record what is missing, or re-record all")]
+PromptsOpt = Annotated[Path | None, typer.Option(
+    "--prompts", help="folder of .j2 templates overriding bundled ones by name")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")]
+
+
+def _cassette_for(report: Path, cassette: Path | None) -> Path | None:
+    if cassette is not None and (cassette.is_dir() or cassette.suffix != ".json"):
+        return cassette / f"{report.stem}.json"
+    return cassette
+
+
+@contextmanager
+def _progress(quiet: bool, label: str) -> Iterator[Any]:
+    """A progress bar on stderr (stdout stays clean for JSON and briefings)."""
+    if quiet or not err.is_terminal:
+        yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{label} · {stage}", completed=done, total=total or None)
+
+        yield update
+
+
+def run_summary(report: Path, *, model: str | None, base_url: str | None,
+                cassette: Path | None, record: Record, prompts: Path | None,
+                quiet: bool) -> ReportSummary:
+    """Summarise one report the way every command does."""
+    overrides = {k: v for k, v in {"model": model, "base_url": base_url}.items() if v}
+    path = _cassette_for(report, cassette)
+    hint = f"summarizer extract {report} --cassette {path} --record all"
+    client = open_client(Settings(**overrides), cassette=path, record=record.value,
+                         rerecord_hint=hint)
+    with _progress(quiet, report.name) as update:
+        return summarize(report, client=client, prompts=prompts, progress=update)
+
+
+@app.command()
+def extract(report: ReportArg, json_out: Annotated[bool, typer.Option(
+                "--json", help="print the JSON contract (the default output)")] = True,
+            model: ModelOpt = None, base_url: BaseUrlOpt = None, cassette: CassetteOpt = None,
+            record: RecordOpt = Record.replay, prompts: PromptsOpt = None,
+            quiet: QuietOpt = False) -> None:
+    """Print the typed, source-grounded summary of REPORT as JSON."""
+    summary = run_summary(report, model=model, base_url=base_url, cassette=cassette,
+                          record=record, prompts=prompts, quiet=quiet)
+    typer.echo(summary.model_dump_json(indent=2))
+
+
+@app.command()
+def brief(report: ReportArg,
+          output: Annotated[Path | None, typer.Option("-o", "--output", help="write here")] = None,
+          fmt: Annotated[Format, typer.Option("--format", "-f", help="briefing format")] = Format.md,
+          model: ModelOpt = None, base_url: BaseUrlOpt = None, cassette: CassetteOpt = None,
+          record: RecordOpt = Record.replay, prompts: PromptsOpt = None,
+          quiet: QuietOpt = False) -> None:
+    """Print (or write with -o) a one-page briefing of REPORT."""
+    from .outputs import write_atomic
+    from .render import render_briefing
+
+    if fmt is Format.docx and output is None:
+        raise ConfigError("--format docx needs -o FILE (it is binary)")
+    summary = run_summary(report, model=model, base_url=base_url, cassette=cassette,
+                          record=record, prompts=prompts, quiet=quiet)
+    rendered = render_briefing(summary, fmt.value)
+    if output is None:
+        typer.echo(rendered)
+    else:
+        write_atomic(output, rendered)
+        err.print(f"wrote {output}")
+
+
+@app.command("eval")
+def evaluate(folder: Annotated[Path, typer.Argument(help="folder of NAME.txt + NAME.gold.json")],
+             json_out: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+             model: ModelOpt = None, base_url: BaseUrlOpt = None, cassette: CassetteOpt = None,
+             record: RecordOpt = Record.replay, prompts: PromptsOpt = None,
+             quiet: QuietOpt = False) -> None:
+    """Summarise every gold-annotated report in FOLDER and score it."""
+    from .evaluate import aggregate, format_table, load_gold, score_report
+    from .ingest import load_document
+
+    reports = sorted(p for p in folder.glob("*.txt") if p.with_suffix("").with_suffix(".gold.json").exists()
+                     or (folder / f"{p.stem}.gold.json").exists())
+    if not reports:
+        raise ConfigError(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
+    if cassette is not None and not cassette.exists():
+        cassette.mkdir(parents=True)
+    rows = []
+    for report in reports:
+        summary = run_summary(report, model=model, base_url=base_url, cassette=cassette,
+                              record=record, prompts=prompts, quiet=quiet)
+        text = load_document(report).text
+        score = score_report(summary, load_gold(folder / f"{report.stem}.gold.json", text), text)
+        usage = summary.run.usage
+        rows.append((report.stem, score, {
+            "seconds": summary.run.seconds, "calls": usage.calls, "retries": usage.retries,
+            "tokens": usage.prompt_tokens + usage.completion_tokens}))
+    overall = aggregate([row[1] for row in rows])
+    if json_out:
+        typer.echo(json.dumps({"reports": [{"name": n, "score": s.model_dump(mode="json"),
+                                            "run": r} for n, s, r in rows],
+                               "overall": overall}, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(format_table(rows, overall))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app and map errors to exit codes, here and nowhere else."""
+    logging.getLogger("instructor").addHandler(logging.NullHandler())
+    logging.getLogger("instructor").propagate = False
+    try:
+        app(args=argv, standalone_mode=False)
+    except SummarizerError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)

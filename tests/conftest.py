@@ -1,0 +1,76 @@
+"""Shared test helpers: a scripted fake backend and the paths of the bundled dev reports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / "examples" / "dev"
+DEV_CASSETTES = ROOT / "cassettes" / "dev"
+DEV_REPORTS = sorted(DEV.glob("*.txt"))
+
+
+def completion(content: str, *, finish_reason: str = "stop", prompt_tokens: int = 10,
+               completion_tokens: int = 5) -> dict[str, Any]:
+    """A raw chat completion as an OpenAI-compatible server returns it."""
+    return {
+        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "fake",
+        "choices": [{"index": 0, "finish_reason": finish_reason,
+                     "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
+                  "total_tokens": prompt_tokens + completion_tokens},
+    }
+
+
+class FakeBackend:
+    """A backend that answers from a script: a list of answers/exceptions, or a function.
+
+    Every request is kept in ``requests`` so tests can assert what was sent.
+    """
+
+    name = "fake"
+    model = "fake-model"
+
+    def __init__(self, script: list[Any] | Callable[[dict[str, Any]], Any]) -> None:
+        self.script = script
+        self.requests: list[dict[str, Any]] = []
+
+    def complete(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.requests.append(request)
+        if callable(self.script):
+            answer = self.script(request)
+        else:
+            answer = self.script.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        if isinstance(answer, dict) and "choices" in answer:
+            return answer
+        return completion(answer if isinstance(answer, str) else json.dumps(answer))
+
+
+def rule_based_answers(request: dict[str, Any]) -> dict[str, Any]:
+    """Plausible answers for every question the pipeline asks, decided by simple rules."""
+    schema = request["response_format"]["json_schema"]["schema"]
+    text = request["messages"][-1]["content"]
+    if "label" in schema.get("properties", {}):
+        lowered = text.lower()
+        if any(w in lowered for w in ("tăng cường", "đẩy mạnh", "đẩy nhanh", "tiếp tục")):
+            label = "task"
+        elif any(w in lowered for w in ("còn chậm", "hạn chế", "khó khăn")):
+            label = "shortcoming"
+        elif "đạt" in lowered or "được" in lowered:
+            label = "achievement"
+        else:
+            label = "other"
+        return completion(json.dumps({"label": label}))
+    return completion(json.dumps({"unit_name": None, "unit_kind": "huyện", "period": None}))
+
+
+@pytest.fixture
+def fake_rules() -> FakeBackend:
+    return FakeBackend(rule_based_answers)
