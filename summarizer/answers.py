@@ -9,16 +9,21 @@ answers except meta ordinals and dates, and those must be written in the report.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .grounding import locate
 from .llm import SOURCE
-from .numbers import numbers_in
 
-__all__ = ["ClauseLabel", "MetaAnswer", "meta_problems"]
+__all__ = [
+    "ClauseLabel",
+    "ComingLabel",
+    "MetaAnswer",
+    "ParagraphPart",
+    "ReviewLabel",
+    "meta_problems",
+]
 
 Label = Literal["achievement", "shortcoming", "task", "other"]
 
@@ -34,37 +39,59 @@ class _Answer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class ParagraphPart(_Answer):
+    """Which part of the report a paragraph belongs to."""
+
+    part: Literal["review", "coming", "meeting"]
+
+
+def _check_shortcoming(label: str) -> str:
+    clause = SOURCE.get()
+    if label == "shortcoming" and clause and not _NEGATIVE_CUES.search(clause):
+        raise ValueError(
+            "this clause states no limitation, delay or difficulty; "
+            "choose achievement, task or other"
+        )
+    return label
+
+
 class ClauseLabel(_Answer):
-    """Which section a clause belongs to."""
+    """Which section a clause belongs to (any part of the report)."""
 
     label: Label
 
-    @field_validator("label")
-    @classmethod
-    def _shortcoming_needs_a_limit(cls, label: str) -> str:
-        clause = SOURCE.get()
-        if label == "shortcoming" and clause and not _NEGATIVE_CUES.search(clause):
-            raise ValueError(
-                "this clause states no limitation, delay or difficulty; "
-                "choose achievement, task or other"
-            )
-        return label
+    _shortcoming_needs_a_limit = field_validator("label")(
+        classmethod(lambda cls, v: _check_shortcoming(v))
+    )
+
+
+class ReviewLabel(_Answer):
+    """A clause of a paragraph that reviews the period: no tasks there."""
+
+    label: Literal["achievement", "shortcoming", "other"]
+
+    _shortcoming_needs_a_limit = field_validator("label")(
+        classmethod(lambda cls, v: _check_shortcoming(v))
+    )
+
+
+class ComingLabel(_Answer):
+    """The opening clause of a paragraph about the coming period: a task, or its preamble."""
+
+    label: Literal["task", "other"]
 
 
 UnitKind = Literal["huyện", "thị xã", "thành phố", "quận", "tỉnh", "other"]
 
 
 class MetaAnswer(_Answer):
-    """Which meeting the report is about; null when the text does not say."""
+    """Who held the meeting and where; null when the text does not say. (Dates, ordinals,
+    terms and periods are read by code: ``summarizer.meeting``.)"""
 
     unit_name: str | None = Field(None, description="district/town name without 'huyện'")
     unit_kind: UnitKind | None = None
     province: str | None = None
     body: str | None = Field(None, description="who held the meeting, as written")
-    meeting_no: int | None = Field(None, description="'lần thứ 17' -> 17")
-    term: str | None = Field(None, description="'khóa XXVII' -> 'XXVII'")
-    meeting_date: str | None = Field(None, description="YYYY-MM-DD")
-    period: str | None = Field(None, description="the period reviewed, as written")
 
     @model_validator(mode="after")
     def _said_in_the_report(self) -> MetaAnswer:
@@ -79,21 +106,10 @@ def meta_problems(answer: MetaAnswer, source: str) -> dict[str, str]:
     if not source:
         return {}
     problems = {}
-    for name in ("unit_name", "province", "body", "term", "period"):
+    for name in ("unit_name", "province", "body"):
         value = getattr(answer, name)
         if value is not None and locate(source, value) is None:
             problems[name] = f"{name} {value!r} is not written in the report (copy it or use null)"
-    known = numbers_in(source)
-    if answer.meeting_no is not None and float(answer.meeting_no) not in known:
-        problems["meeting_no"] = f"meeting_no {answer.meeting_no} is not written in the report"
-    if answer.meeting_date is not None:
-        try:
-            day = date.fromisoformat(answer.meeting_date)
-        except ValueError:
-            problems["meeting_date"] = f"meeting_date {answer.meeting_date!r} is not YYYY-MM-DD"
-        else:
-            if not {float(day.day), float(day.month)} <= known:
-                problems["meeting_date"] = (
-                    f"meeting_date {answer.meeting_date}: that day and month are not in the report"
-                )
+    if answer.province and answer.unit_name and answer.province == answer.unit_name:
+        problems["province"] = "province must be the province, not the district itself"
     return problems

@@ -26,8 +26,10 @@ __all__ = ["asummarize", "open_client", "read_document", "summarize"]
 _FILE_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
 
 
-def read_document(source: str | Path) -> Document:
+def read_document(source: str | Path | Document) -> Document:
     """A report from a path (``Path``, or a one-line string naming a report file) or text."""
+    if isinstance(source, Document):
+        return source
     if isinstance(source, Path) or (
         "\n" not in source and len(source) < 4096 and Path(source).suffix.lower() in _FILE_SUFFIXES
     ):
@@ -36,17 +38,30 @@ def read_document(source: str | Path) -> Document:
 
 
 @functools.lru_cache(maxsize=4)
-def _live_backend(backend: str, model: str, base_url: str | None, api_key: str | None,
-                  model_path: Path | None, cache_dir: Path | None, timeout: float,
-                  n_ctx: int) -> ChatBackend:
+def _live_backend(
+    backend: str,
+    model: str,
+    base_url: str | None,
+    api_key: str | None,
+    model_path: Path | None,
+    cache_dir: Path | None,
+    timeout: float,
+    n_ctx: int,
+) -> ChatBackend:
     if backend == "llama":
         return create_backend("llama", model_path=model_path, cache_dir=cache_dir, n_ctx=n_ctx)
-    return create_backend("openai", model=model, base_url=base_url, api_key=api_key,
-                          timeout=timeout)
+    return create_backend(
+        "openai", model=model, base_url=base_url, api_key=api_key, timeout=timeout
+    )
 
 
-def open_client(settings: Settings | None = None, *, cassette: str | Path | None = None,
-                record: RecordMode = "replay", rerecord_hint: str | None = None) -> LLMClient:
+def open_client(
+    settings: Settings | None = None,
+    *,
+    cassette: str | Path | None = None,
+    record: RecordMode = "replay",
+    rerecord_hint: str | None = None,
+) -> LLMClient:
     """A model client for ``settings``; with ``cassette``, replayed (or recorded) from it.
 
     In replay mode no backend is built at all, so replaying needs neither the model nor a
@@ -56,18 +71,29 @@ def open_client(settings: Settings | None = None, *, cassette: str | Path | None
     backend: ChatBackend | None = None
     if cassette is None or record != "replay":
         key = settings.api_key.get_secret_value() if settings.api_key else None
-        backend = _live_backend(settings.backend, settings.model_id, settings.base_url, key,
-                                settings.model_path, settings.cache_dir, settings.timeout,
-                                settings.n_ctx)
+        backend = _live_backend(
+            settings.backend,
+            settings.model_id,
+            settings.base_url,
+            key,
+            settings.model_path,
+            settings.cache_dir,
+            settings.timeout,
+            settings.n_ctx,
+        )
     if cassette is not None:
         backend = CassetteBackend(Cassette(cassette, record, rerecord_hint), backend)
     assert backend is not None
-    return LLMClient(backend, settings.model_id, max_reasks=settings.max_reasks,
-                     transport_attempts=settings.transport_attempts)
+    return LLMClient(
+        backend,
+        settings.model_id,
+        max_reasks=settings.max_reasks,
+        transport_attempts=settings.transport_attempts,
+    )
 
 
 def summarize(
-    source: str | Path,
+    source: str | Path | Document,
     *,
     model: str | None = None,
     base_url: str | None = None,
@@ -88,9 +114,11 @@ def summarize(
     """
     doc = read_document(source)
     if client is None:
-        overrides: dict[str, Any] = {k: v for k, v in
-                                     {"model": model, "base_url": base_url, "api_key": api_key}.items()
-                                     if v is not None}
+        overrides: dict[str, Any] = {
+            k: v
+            for k, v in {"model": model, "base_url": base_url, "api_key": api_key}.items()
+            if v is not None
+        }
         client = open_client(Settings(**overrides), cassette=cassette, record=record)
     return Pipeline(client, PromptSet(prompts), progress=progress).run(doc)
 

@@ -31,8 +31,16 @@ RECORD_MODES: tuple[RecordMode, ...] = ("replay", "missing", "all")
 
 #: Request fields that change the answer. Anything else (timeouts, headers) is not recorded.
 _REQUEST_KEYS = (
-    "model", "messages", "response_format", "tools", "tool_choice",
-    "temperature", "top_p", "max_tokens", "seed", "stop",
+    "model",
+    "messages",
+    "response_format",
+    "tools",
+    "tool_choice",
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "seed",
+    "stop",
 )
 _SECRET = re.compile(r"(sk-[A-Za-z0-9_\-]{8,}|Bearer\s+\S+)")
 _SECRET_KEYS = {"authorization", "api_key", "api-key", "x-api-key", "headers"}
@@ -45,8 +53,9 @@ def canonical_request(request: dict[str, Any]) -> dict[str, Any]:
 
 def request_hash(request: dict[str, Any]) -> str:
     """SHA-256 of the canonical request (keys sorted, compact, UTF-8)."""
-    text = json.dumps(canonical_request(request), sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    text = json.dumps(
+        canonical_request(request), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -64,8 +73,9 @@ def scrub(value: Any) -> Any:
 class Cassette:
     """The interactions of one cassette file, matched in order per request hash."""
 
-    def __init__(self, path: str | Path, mode: RecordMode = "replay",
-                 rerecord_hint: str | None = None) -> None:
+    def __init__(
+        self, path: str | Path, mode: RecordMode = "replay", rerecord_hint: str | None = None
+    ) -> None:
         if mode not in RECORD_MODES:
             raise ValueError(f"record mode must be one of {RECORD_MODES}, not {mode!r}")
         self.path = Path(path)
@@ -104,8 +114,12 @@ class Cassette:
             f"Re-record it with: {self.rerecord_hint}"
         )
 
-    def append(self, request: dict[str, Any], response: dict[str, Any] | None = None,
-               error: dict[str, Any] | None = None) -> None:
+    def append(
+        self,
+        request: dict[str, Any],
+        response: dict[str, Any] | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> None:
         """Record one interaction and save the file at once, so a crash loses nothing."""
         item: dict[str, Any] = {
             "request_hash": request_hash(request),
@@ -152,8 +166,9 @@ class CassetteBackend:
             if item is not None:
                 if "error" in item:
                     err = item["error"]
-                    raise TransientError(err.get("message", "recorded fault"),
-                                         err.get("retry_after"))
+                    raise TransientError(
+                        err.get("message", "recorded fault"), err.get("retry_after")
+                    )
                 response: dict[str, Any] = item["response"]
                 return response
             if self.cassette.mode == "replay" or self.inner is None:
@@ -162,8 +177,9 @@ class CassetteBackend:
         try:
             response = self.inner.complete(request)
         except TransientError as exc:
-            self.cassette.append(request, error={"message": str(exc),
-                                                 "retry_after": exc.retry_after})
+            self.cassette.append(
+                request, error={"message": str(exc), "retry_after": exc.retry_after}
+            )
             raise
         self.cassette.append(request, response=response)
         return response

@@ -11,31 +11,44 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from .api import open_client, summarize
+from .api import open_client, read_document, summarize
 from .errors import ConfigError, SummarizerError
 from .schema import ReportSummary
 from .settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Typed, source-grounded summaries of Vietnamese meeting reports.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Typed, source-grounded summaries of Vietnamese meeting reports.",
+)
 err = Console(stderr=True)
 
 ReportArg = Annotated[Path, typer.Argument(help="report file (.txt .md .docx .pdf .html)")]
 ModelOpt = Annotated[str | None, typer.Option("--model", help="model name [env SUMMARIZER_MODEL]")]
-BaseUrlOpt = Annotated[str | None, typer.Option(
-    "--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL]; none: embedded model")]
-CassetteOpt = Annotated[Path | None, typer.Option(
-    "--cassette", help="cassette file, or a folder holding one <report>.json per report")]
-class Record(str, Enum):
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL]; none: embedded model"
+    ),
+]
+CassetteOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cassette", help="cassette file, or a folder holding one <report>.json per report"
+    ),
+]
+
+
+class Record(StrEnum):
     """How --cassette is used."""
 
     replay = "replay"
@@ -43,7 +56,7 @@ class Record(str, Enum):
     all = "all"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Briefing formats."""
 
     md = "md"
@@ -51,10 +64,16 @@ class Format(str, Enum):
     docx = "docx"
 
 
-RecordOpt = Annotated[Record, typer.Option("--record", help="with --cassette: replay, "
-                                           "record what is missing, or re-record all")]
-PromptsOpt = Annotated[Path | None, typer.Option(
-    "--prompts", help="folder of .j2 templates overriding bundled ones by name")]
+RecordOpt = Annotated[
+    Record,
+    typer.Option(
+        "--record", help="with --cassette: replay, record what is missing, or re-record all"
+    ),
+]
+PromptsOpt = Annotated[
+    Path | None,
+    typer.Option("--prompts", help="folder of .j2 templates overriding bundled ones by name"),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")]
 
 
@@ -70,8 +89,14 @@ def _progress(quiet: bool, label: str) -> Iterator[Any]:
     if quiet or not err.is_terminal:
         yield None
         return
-    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(stage: str, done: int, total: int) -> None:
@@ -80,46 +105,83 @@ def _progress(quiet: bool, label: str) -> Iterator[Any]:
         yield update
 
 
-def run_summary(report: Path, *, model: str | None, base_url: str | None,
-                cassette: Path | None, record: Record, prompts: Path | None,
-                quiet: bool) -> ReportSummary:
+def run_summary(
+    report: Path,
+    *,
+    model: str | None,
+    base_url: str | None,
+    cassette: Path | None,
+    record: Record,
+    prompts: Path | None,
+    quiet: bool,
+) -> ReportSummary:
     """Summarise one report the way every command does."""
-    overrides = {k: v for k, v in {"model": model, "base_url": base_url}.items() if v}
+    overrides: dict[str, Any] = {
+        k: v for k, v in {"model": model, "base_url": base_url}.items() if v
+    }
     path = _cassette_for(report, cassette)
     hint = f"summarizer extract {report} --cassette {path} --record all"
-    client = open_client(Settings(**overrides), cassette=path, record=record.value,
-                         rerecord_hint=hint)
+    doc = read_document(report)  # bad input fails here, before a model is loaded
+    client = open_client(
+        Settings(**overrides), cassette=path, record=record.value, rerecord_hint=hint
+    )
     with _progress(quiet, report.name) as update:
-        return summarize(report, client=client, prompts=prompts, progress=update)
+        return summarize(doc, client=client, prompts=prompts, progress=update)
 
 
 @app.command()
-def extract(report: ReportArg, json_out: Annotated[bool, typer.Option(
-                "--json", help="print the JSON contract (the default output)")] = True,
-            model: ModelOpt = None, base_url: BaseUrlOpt = None, cassette: CassetteOpt = None,
-            record: RecordOpt = Record.replay, prompts: PromptsOpt = None,
-            quiet: QuietOpt = False) -> None:
+def extract(
+    report: ReportArg,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="print the JSON contract (the default output)")
+    ] = True,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = Record.replay,
+    prompts: PromptsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
     """Print the typed, source-grounded summary of REPORT as JSON."""
-    summary = run_summary(report, model=model, base_url=base_url, cassette=cassette,
-                          record=record, prompts=prompts, quiet=quiet)
+    summary = run_summary(
+        report,
+        model=model,
+        base_url=base_url,
+        cassette=cassette,
+        record=record,
+        prompts=prompts,
+        quiet=quiet,
+    )
     typer.echo(summary.model_dump_json(indent=2))
 
 
 @app.command()
-def brief(report: ReportArg,
-          output: Annotated[Path | None, typer.Option("-o", "--output", help="write here")] = None,
-          fmt: Annotated[Format, typer.Option("--format", "-f", help="briefing format")] = Format.md,
-          model: ModelOpt = None, base_url: BaseUrlOpt = None, cassette: CassetteOpt = None,
-          record: RecordOpt = Record.replay, prompts: PromptsOpt = None,
-          quiet: QuietOpt = False) -> None:
+def brief(
+    report: ReportArg,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write here")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="briefing format")] = Format.md,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = Record.replay,
+    prompts: PromptsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
     """Print (or write with -o) a one-page briefing of REPORT."""
     from .outputs import write_atomic
     from .render import render_briefing
 
     if fmt is Format.docx and output is None:
         raise ConfigError("--format docx needs -o FILE (it is binary)")
-    summary = run_summary(report, model=model, base_url=base_url, cassette=cassette,
-                          record=record, prompts=prompts, quiet=quiet)
+    summary = run_summary(
+        report,
+        model=model,
+        base_url=base_url,
+        cassette=cassette,
+        record=record,
+        prompts=prompts,
+        quiet=quiet,
+    )
     rendered = render_briefing(summary, fmt.value)
     if output is None:
         typer.echo(rendered)
@@ -129,38 +191,255 @@ def brief(report: ReportArg,
 
 
 @app.command("eval")
-def evaluate(folder: Annotated[Path, typer.Argument(help="folder of NAME.txt + NAME.gold.json")],
-             json_out: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
-             model: ModelOpt = None, base_url: BaseUrlOpt = None, cassette: CassetteOpt = None,
-             record: RecordOpt = Record.replay, prompts: PromptsOpt = None,
-             quiet: QuietOpt = False) -> None:
+def evaluate(
+    folder: Annotated[Path, typer.Argument(help="folder of NAME.txt + NAME.gold.json")],
+    json_out: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = Record.replay,
+    prompts: PromptsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
     """Summarise every gold-annotated report in FOLDER and score it."""
     from .evaluate import aggregate, format_table, load_gold, score_report
     from .ingest import load_document
 
-    reports = sorted(p for p in folder.glob("*.txt") if p.with_suffix("").with_suffix(".gold.json").exists()
-                     or (folder / f"{p.stem}.gold.json").exists())
+    reports = sorted(
+        p
+        for p in folder.glob("*.txt")
+        if p.with_suffix("").with_suffix(".gold.json").exists()
+        or (folder / f"{p.stem}.gold.json").exists()
+    )
     if not reports:
         raise ConfigError(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
     if cassette is not None and not cassette.exists():
         cassette.mkdir(parents=True)
     rows = []
     for report in reports:
-        summary = run_summary(report, model=model, base_url=base_url, cassette=cassette,
-                              record=record, prompts=prompts, quiet=quiet)
+        summary = run_summary(
+            report,
+            model=model,
+            base_url=base_url,
+            cassette=cassette,
+            record=record,
+            prompts=prompts,
+            quiet=quiet,
+        )
         text = load_document(report).text
         score = score_report(summary, load_gold(folder / f"{report.stem}.gold.json", text), text)
         usage = summary.run.usage
-        rows.append((report.stem, score, {
-            "seconds": summary.run.seconds, "calls": usage.calls, "retries": usage.retries,
-            "tokens": usage.prompt_tokens + usage.completion_tokens}))
+        rows.append(
+            (
+                report.stem,
+                score,
+                {
+                    "seconds": summary.run.seconds,
+                    "calls": usage.calls,
+                    "retries": usage.retries,
+                    "tokens": usage.prompt_tokens + usage.completion_tokens,
+                },
+            )
+        )
     overall = aggregate([row[1] for row in rows])
     if json_out:
-        typer.echo(json.dumps({"reports": [{"name": n, "score": s.model_dump(mode="json"),
-                                            "run": r} for n, s, r in rows],
-                               "overall": overall}, ensure_ascii=False, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "reports": [
+                        {"name": n, "score": s.model_dump(mode="json"), "run": r}
+                        for n, s, r in rows
+                    ],
+                    "overall": overall,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         typer.echo(format_table(rows, overall))
+
+
+@app.command()
+def review(
+    report: ReportArg,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write here")] = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = Record.replay,
+    prompts: PromptsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print (or write with -o) an HTML page of REPORT with every evidence span highlighted."""
+    from .ingest import load_document
+    from .outputs import write_atomic
+    from .render import render_review
+
+    summary = run_summary(
+        report,
+        model=model,
+        base_url=base_url,
+        cassette=cassette,
+        record=record,
+        prompts=prompts,
+        quiet=quiet,
+    )
+    page = render_review(summary, load_document(report).text)
+    if output is None:
+        typer.echo(page)
+    else:
+        write_atomic(output, page)
+        err.print(f"wrote {output}")
+
+
+#: what `batch` picks up from a folder or a glob
+BATCH_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
+
+
+def _batch_inputs(sources: list[str], outdir: Path) -> list[Path]:
+    """Report files named by folders, files or glob patterns; never files inside OUTDIR."""
+    import glob
+
+    found: list[Path] = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.is_file())
+        elif path.is_file():
+            found.append(path)
+        else:
+            found += sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
+    out = outdir.resolve()
+    picked: dict[Path, Path] = {}
+    for p in found:
+        name = p.name.lower()
+        if (
+            p.suffix.lower() not in BATCH_SUFFIXES
+            or name.startswith((".", "~$"))
+            or ".gold." in name
+            or p.resolve().is_relative_to(out)
+        ):
+            continue
+        picked.setdefault(p.resolve(), p)
+    return list(picked.values())
+
+
+@app.command()
+def batch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="folders, report files or glob patterns ('reports/**/*.docx')"),
+    ],
+    outdir: Annotated[Path, typer.Option("-o", "--outdir", help="output folder")],
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="comma-separated: md,html,docx,json")
+    ] = "md,html",
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="reports summarised at once")] = 1,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    cassette: CassetteOpt = None,
+    record: RecordOpt = Record.replay,
+    prompts: PromptsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Summarise many reports into OUTDIR: briefings, JSON, indicators.csv, comparison.md/html.
+
+    Exit code 1 when any report failed (the others are still written), 0 otherwise.
+    """
+    import threading
+
+    from rich.table import Table
+
+    from .batch import FileResult, run_batch
+    from .prompts import PromptSet
+
+    inputs = _batch_inputs(sources, outdir)
+    if not inputs:
+        raise ConfigError(
+            f"{' '.join(sources)}: no report files (.txt .md .docx .pdf .html) to summarise"
+        )
+    overrides: dict[str, Any] = {
+        k: v for k, v in {"model": model, "base_url": base_url}.items() if v
+    }
+    settings = Settings(**overrides)
+    prompt_version = PromptSet(prompts).version  # a bad --prompts fails before any work
+    opening = threading.Lock()  # the first client loads the shared backend exactly once
+
+    def summarise(report: Path) -> ReportSummary:
+        path = _cassette_for(report, cassette)
+        hint = f"summarizer extract {report} --cassette {path} --record all"
+        with opening:
+            client = open_client(settings, cassette=path, record=record.value, rerecord_hint=hint)
+        return summarize(report, client=client, prompts=prompts)
+
+    bar: Progress | None = None
+    if not quiet and err.is_terminal:
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
+    task = bar.add_task("batch", total=len(inputs)) if bar else None
+
+    def on_progress(result: FileResult, done: int, total: int) -> None:
+        if bar is not None and task is not None:
+            bar.update(task, completed=done, description=f"{result.source.name}: {result.status}")
+        elif not quiet:
+            err.print(f"[{done}/{total}] {result.source.name}: {result.status}", highlight=False)
+
+    if bar is not None:
+        bar.start()
+    try:
+        result = run_batch(
+            inputs,
+            outdir,
+            formats.split(","),
+            jobs,
+            summarise,
+            on_progress,
+            prompt_version=prompt_version,
+            model=settings.model_id,
+            backend=settings.backend,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+
+    out = Console()
+    table = Table(title=f"{len(result.files)} reports -> {result.outdir}")
+    for column in ("report", "status", "calls", "tokens", "seconds", "reason"):
+        table.add_column(column, overflow="fold")
+    styles = {"done": "green", "cached": "cyan", "up_to_date": "cyan", "failed": "bold red"}
+    for r in result.files:
+        u = r.usage
+        table.add_row(
+            r.source.name,
+            f"[{styles[r.status]}]{r.status.replace('_', ' ')}[/]",
+            str(u.calls),
+            str(u.prompt_tokens + u.completion_tokens),
+            f"{r.seconds:.1f}",
+            r.reason or "",
+        )
+    out.print(table)
+    u = result.usage
+    counts = ", ".join(
+        f"{result.count(s)} {s.replace('_', ' ')}"
+        for s in ("done", "cached", "up_to_date", "failed")
+    )
+    out.print(
+        f"{counts}. Tokens {u.prompt_tokens + u.completion_tokens} "
+        f"(prompt {u.prompt_tokens}, completion {u.completion_tokens}), calls {u.calls}, "
+        f"re-asks {u.retries}, {result.seconds:.1f} s. "
+        f"Tables: {', '.join(p.name for p in result.tables)}",
+        highlight=False,
+    )
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -168,15 +447,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("instructor").addHandler(logging.NullHandler())
     logging.getLogger("instructor").propagate = False
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv)  # usage errors: typer prints them and exits 2 itself
     except SummarizerError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(2)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(130)

@@ -8,6 +8,7 @@ sees text.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class Segment:
     end: int
     text: str
     sentence_id: int
+    paragraph_id: int = 0
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Document:
 
     text: str
     name: str | None = None
+    paragraphs: list[Segment] = field(default_factory=list)
     sentences: list[Segment] = field(default_factory=list)
     clauses: list[Segment] = field(default_factory=list)
 
@@ -70,10 +73,31 @@ def decode_text(data: bytes, source: str = "input") -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    if _utf8_letters(data) >= 3:
+        # Real UTF-8 text with some pasted Windows-1258 bytes: keep the UTF-8 text as it is
+        # and read only the stray bytes as 1258, instead of turning the file into mojibake.
+        # (A genuine 1258 file has no valid multi-byte UTF-8 sequences to speak of.)
+        return data.decode("utf-8", errors=_CP1258_FALLBACK)
     try:
         return data.decode("cp1258")
     except UnicodeDecodeError as exc:
         raise InputError(f"{source}: cannot decode as UTF-8, UTF-16 or Windows-1258") from exc
+
+
+def _read_stray_bytes_as_cp1258(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeDecodeError)
+    stray = exc.object[exc.start : exc.end]
+    return stray.decode("cp1258", errors="replace"), exc.end
+
+
+_CP1258_FALLBACK = "summarizer-cp1258-fallback"
+codecs.register_error(_CP1258_FALLBACK, _read_stray_bytes_as_cp1258)
+
+
+def _utf8_letters(data: bytes) -> int:
+    """How many non-ASCII characters of ``data`` are written as valid UTF-8."""
+    return sum(ord(ch) > 127 for ch in data.decode("utf-8", errors="ignore"))
 
 
 def normalise(text: str) -> str:
@@ -104,7 +128,9 @@ def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     """Glue a fragment too short to be one idea onto its neighbour (e.g. 'Trong đó:')."""
     merged: list[tuple[int, int]] = []
     for a, b in spans:
-        if merged and (b - a < _MIN_CLAUSE_CHARS or merged[-1][1] - merged[-1][0] < _MIN_CLAUSE_CHARS):
+        if merged and (
+            b - a < _MIN_CLAUSE_CHARS or merged[-1][1] - merged[-1][0] < _MIN_CLAUSE_CHARS
+        ):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))
@@ -123,12 +149,17 @@ def make_document(text: str, name: str | None = None) -> Document:
         )
     doc = Document(text=text, name=name)
     paragraph_re = re.compile(r"[^\n]+")
-    for para in paragraph_re.finditer(text):
-        for a, b in _split(text, para.start(), para.end(), _SENTENCE_END):
-            sentence = Segment(len(doc.sentences), a, b, text[a:b], len(doc.sentences))
+    for match in paragraph_re.finditer(text):
+        pa, pb = _strip_span(text, match.start(), match.end())
+        if pb <= pa:
+            continue
+        pid = len(doc.paragraphs)
+        doc.paragraphs.append(Segment(pid, pa, pb, text[pa:pb], len(doc.sentences), pid))
+        for a, b in _split(text, pa, pb, _SENTENCE_END):
+            sentence = Segment(len(doc.sentences), a, b, text[a:b], len(doc.sentences), pid)
             doc.sentences.append(sentence)
             for ca, cb in _merge_short(text, _split(text, a, b, _CLAUSE_BREAK)):
-                doc.clauses.append(Segment(len(doc.clauses), ca, cb, text[ca:cb], sentence.id))
+                doc.clauses.append(Segment(len(doc.clauses), ca, cb, text[ca:cb], sentence.id, pid))
     return doc
 
 

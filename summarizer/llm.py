@@ -133,14 +133,18 @@ class LLMClient:
         calls_before = self.usage.calls
         token = SOURCE.set(source)
         try:
+            request: dict[str, Any] = {
+                "model": self.model,
+                "temperature": self.temperature,
+                "max_tokens": max_tokens,
+            }
+            if self.seed is not None:
+                request["seed"] = self.seed
             result: T = self._create(
                 response_model=response_model,
                 messages=messages,
-                model=self.model,
-                temperature=self.temperature,
-                max_tokens=max_tokens,
                 max_retries=self.max_reasks,
-                **({"seed": self.seed} if self.seed is not None else {}),
+                **request,
             )
             return result
         except InstructorRetryException as exc:
@@ -149,7 +153,9 @@ class LLMClient:
                 raise cause from None
             last = exc.last_completion
             content = last.choices[0].message.content if last is not None and last.choices else None
-            raise AnswerRejected(_short(str(exc).split("Last error:")[-1]), content) from exc
+            attempts = exc.failed_attempts or []
+            reason = str(attempts[-1].exception) if attempts else str(exc)
+            raise AnswerRejected(_short(reason), content) from exc
         except ModelError:
             raise
         except IncompleteOutputException as exc:

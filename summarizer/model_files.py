@@ -28,7 +28,7 @@ Progress = Callable[[int, int], None]
 
 
 def default_cache_dir() -> Path:
-    """``$SUMMARIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/summarizer``, else ``~/.cache/summarizer``."""
+    """``$SUMMARIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/summarizer``, else ~/.cache/summarizer."""
     if env := os.environ.get("SUMMARIZER_CACHE_DIR"):
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -54,9 +54,13 @@ def ensure_gguf(cache_dir: Path | None = None, progress: Progress | None = None)
     folder = cache_dir or default_cache_dir()
     target = folder / GGUF_NAME
     stamp = folder / (GGUF_NAME + ".sha256")
-    if target.exists() and stamp.exists() and target.stat().st_size == GGUF_SIZE:
-        if stamp.read_text().strip() == GGUF_SHA256:
-            return target
+    if (
+        target.exists()
+        and stamp.exists()
+        and target.stat().st_size == GGUF_SIZE
+        and stamp.read_text().strip() == GGUF_SHA256
+    ):
+        return target
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / (GGUF_NAME + ".partial")
     digest, done = hashlib.sha256(), 0

@@ -22,15 +22,80 @@ NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{_NUM})(?![\d])")
 #: which is honest (the value still matches) rather than a guessed word.
 _UNITS = sorted(
     [
-        "tỷ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "đồng", "tỷ USD", "triệu USD",
-        "nghìn USD", "USD", "ha", "héc-ta", "hécta", "m2", "m²", "km2", "km", "m3", "m",
-        "tấn", "tạ/ha", "tấn/ha", "tạ", "kg", "con", "lượt", "lượt người", "người",
-        "lao động", "hộ", "xã", "phường", "thị trấn", "thôn", "bản", "làng", "khu phố",
-        "tổ dân phố", "doanh nghiệp", "hợp tác xã", "HTX", "sản phẩm", "chỉ tiêu", "tiêu chí",
-        "công trình", "dự án", "trường học", "trường", "học sinh", "đảng viên", "đồng chí",
-        "chi bộ", "đảng bộ", "tổ chức cơ sở đảng", "cơ sở", "đồ án", "trường hợp", "vụ",
-        "cuộc", "lớp", "hồ sơ", "đơn", "căn", "nhà", "km đường", "giường bệnh", "bác sĩ",
-        "thẻ", "đoàn viên", "hội viên", "mô hình", "đợt", "buổi", "tin", "bài",
+        "tỷ đồng",
+        "triệu đồng",
+        "nghìn đồng",
+        "ngàn đồng",
+        "đồng",
+        "tỷ USD",
+        "triệu USD",
+        "nghìn USD",
+        "USD",
+        "ha",
+        "héc-ta",
+        "hécta",
+        "m2",
+        "m²",
+        "km2",
+        "km",
+        "m3",
+        "m",
+        "tấn",
+        "tạ/ha",
+        "tấn/ha",
+        "tạ",
+        "kg",
+        "con",
+        "lượt",
+        "lượt người",
+        "người",
+        "lao động",
+        "hộ",
+        "xã",
+        "phường",
+        "thị trấn",
+        "thôn",
+        "bản",
+        "làng",
+        "khu phố",
+        "tổ dân phố",
+        "doanh nghiệp",
+        "hợp tác xã",
+        "HTX",
+        "sản phẩm",
+        "chỉ tiêu",
+        "tiêu chí",
+        "công trình",
+        "dự án",
+        "trường học",
+        "trường",
+        "học sinh",
+        "đảng viên",
+        "đồng chí",
+        "chi bộ",
+        "đảng bộ",
+        "tổ chức cơ sở đảng",
+        "cơ sở",
+        "đồ án",
+        "trường hợp",
+        "vụ",
+        "cuộc",
+        "lớp",
+        "hồ sơ",
+        "đơn",
+        "căn",
+        "nhà",
+        "km đường",
+        "giường bệnh",
+        "bác sĩ",
+        "thẻ",
+        "đoàn viên",
+        "hội viên",
+        "mô hình",
+        "đợt",
+        "buổi",
+        "tin",
+        "bài",
     ],
     key=len,
     reverse=True,
@@ -156,8 +221,10 @@ def _absolute_values(clause: str) -> list[re.Match[str]]:
             continue  # a bare year
         if m.start() == 0 and re.match(r"\s*[.)]", after):
             continue  # a list number: "1. Phấn đấu ..."
-        if not _UNIT_RE.match(after) and not re.match(r"\s?/", after) and (
-            not re.match(r"\s[a-zđà-ỹ]", after) or _STOPWORD_AFTER.match(after)
+        if (
+            not _UNIT_RE.match(after)
+            and not re.match(r"\s?/", after)
+            and (not re.match(r"\s[a-zđà-ỹ]", after) or _STOPWORD_AFTER.match(after))
         ):
             continue  # a bare number that measures nothing named
         found.append(m)
@@ -244,8 +311,14 @@ def find_figures(text: str, start: int, end: int) -> list[Figure]:
         if fig.value_abs is not None:
             fig.value_at = fig.value_abs - fig.start
         fig.name = figure_name(fig)
-    return [f for f in figures if f.value is not None or f.plan_pct or f.change_pct is not None
-            or f.same_period_pct is not None]
+    return [
+        f
+        for f in figures
+        if f.value is not None
+        or f.plan_pct
+        or f.change_pct is not None
+        or f.same_period_pct is not None
+    ]
 
 
 def _name_start(
@@ -266,7 +339,8 @@ def _name_start(
 
 #: Words around a figure that say how it was reached, not what it measures.
 _LEAD = re.compile(
-    r"^(?:(?:trong|riêng|toàn|chỉ có|chỉ|tổng cộng|cả|hết|đến|tính đến|nay|đã|có|có thêm|thêm|ước|ước đạt|"
+    r"^(?:(?:trong|riêng|toàn|chỉ có|chỉ|tổng cộng|cả|hết|đến|tính đến|nay|đã|có|có thêm|thêm|"
+    r"ước|ước đạt|"
     r"đạt|là|được|với|và|lên|còn|nâng|nâng tổng số|dự kiến|phấn đấu|huyện|năm|tháng|đó|"
     r"\d+|[,;:(\-–])\s*)+",
     re.IGNORECASE,
@@ -278,9 +352,32 @@ _TRAIL = re.compile(
 )
 
 
-_MEASURES = {"tỷ đồng", "triệu đồng", "nghìn đồng", "ngàn đồng", "đồng", "tỷ USD", "triệu USD",
-             "nghìn USD", "USD", "ha", "héc-ta", "hécta", "m2", "m²", "km2", "km", "m3", "m", "tấn",
-             "tạ/ha", "tấn/ha", "tạ", "kg", "%"}
+_MEASURES = {
+    "tỷ đồng",
+    "triệu đồng",
+    "nghìn đồng",
+    "ngàn đồng",
+    "đồng",
+    "tỷ USD",
+    "triệu USD",
+    "nghìn USD",
+    "USD",
+    "ha",
+    "héc-ta",
+    "hécta",
+    "m2",
+    "m²",
+    "km2",
+    "km",
+    "m3",
+    "m",
+    "tấn",
+    "tạ/ha",
+    "tấn/ha",
+    "tạ",
+    "kg",
+    "%",
+}
 _AFTER_END = re.compile(
     r"[,;:(.]|\s(?:đạt|bằng|tăng|giảm)\s(?=[\d.,]+)|\s(?:so với|và|trong đó|nâng)\s|\s\d"
 )
@@ -302,7 +399,8 @@ def figure_name(fig: Figure) -> str:
     else:
         before = _TRAIL.sub("", _LEAD.sub("", quote[:at].strip())).strip(" ,;:")
         tail = quote[at:]
-        tail = tail[NUMBER_RE.match(tail).end() if NUMBER_RE.match(tail) else 0 :]
+        value_token = NUMBER_RE.match(tail)
+        tail = tail[value_token.end() if value_token else 0 :]
         tail = re.sub(rf"^/(?:{_NUM})", "", tail)
         unit = fig.unit or ""
         if unit and tail.lstrip().startswith(unit):
@@ -320,6 +418,10 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in " ,;.:":
         end -= 1
-    if text[start:end].count("(") > text[start:end].count(")") and end < len(text) and text[end] == ")":
+    if (
+        text[start:end].count("(") > text[start:end].count(")")
+        and end < len(text)
+        and text[end] == ")"
+    ):
         end += 1
     return start, end

@@ -11,17 +11,26 @@ span is set by code, so every quote is exact.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
 
-from .answers import ClauseLabel, MetaAnswer, meta_problems
+from pydantic import BaseModel
+
+from .answers import (
+    ClauseLabel,
+    ComingLabel,
+    MetaAnswer,
+    ParagraphPart,
+    ReviewLabel,
+    meta_problems,
+)
 from .grounding import evidence_for
 from .ingest import Document
 from .llm import AnswerRejected, LLMClient
+from .meeting import read_meeting_facts
 from .numbers import Figure, find_figures, numbers_in
 from .prompts import PromptSet
 from .schema import Indicator, Meta, PlanPct, ReportSummary, RunInfo, SectionItem, Usage
@@ -35,17 +44,12 @@ _SECTION_OF = {"achievement": "achievements", "shortcoming": "shortcomings", "ta
 #: Words announcing a goal for the coming period rather than a result of this one.
 _GOAL = re.compile(r"phấn đấu|dự kiến|sẽ|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
 _MIN_WORDS = 4  # a clause shorter than this (a byline, "Trong đó:") holds no idea of its own
+_MIN_PARAGRAPH_WORDS = 8  # titles, captions and bylines: about the meeting, not worth a call
+_EXCERPT_CHARS = 400  # a paragraph's part shows in its opening; reading all of it costs time
 
 
-def _period_fields(period: str | None) -> tuple[int | None, int | None]:
-    """'6 tháng đầu năm 2023' -> (6, 2023); 'năm 2024' -> (12, 2024). Parsed, not asked."""
-    if not period:
-        return None, None
-    months = re.search(r"(\d+)\s*tháng", period)
-    quarter = re.search(r"quý\s*([IV]+|\d)", period, re.IGNORECASE)
-    year = re.search(r"(?:19|20)\d\d", period)
-    n_months = int(months.group(1)) if months else (3 if quarter else (12 if year else None))
-    return n_months, int(year.group()) if year else None
+def _excerpt(text: str) -> str:
+    return text if len(text) <= _EXCERPT_CHARS else text[:_EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 @dataclass
@@ -54,14 +58,22 @@ class _Run:
 
     doc: Document
     warnings: list[str] = field(default_factory=list)
+    parts: dict[int, str] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
 
 
 class Pipeline:
     """Turns one :class:`Document` into a :class:`ReportSummary` with one model client."""
 
-    def __init__(self, client: LLMClient, prompts: PromptSet, *, window: int = 24,
-                 carry: int = 4, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        client: LLMClient,
+        prompts: PromptSet,
+        *,
+        window: int = 24,
+        carry: int = 4,
+        progress: Progress | None = None,
+    ) -> None:
         self.client = client
         self.prompts = prompts
         self.window = window
@@ -71,21 +83,21 @@ class Pipeline:
     # -- the calls -------------------------------------------------------------------------
 
     def _meta(self, run: _Run) -> Meta:
+        """Names from the model (checked against the text); patterns read by code."""
         messages = [
             {"role": "system", "content": self.prompts.render("meta.system")},
             {"role": "user", "content": self.prompts.render("meta.user", head=run.doc.head())},
         ]
         try:
-            answer = self.client.ask(MetaAnswer, messages, source=run.doc.text, max_tokens=200)
+            answer = self.client.ask(MetaAnswer, messages, source=run.doc.text, max_tokens=160)
         except AnswerRejected as exc:
             answer = self._salvage_meta(run, exc)
-        data: dict[str, Any] = answer.model_dump()
-        months, year = _period_fields(answer.period)
-        data["period_months"], data["year"] = months, year
-        data["meeting_date"] = date.fromisoformat(answer.meeting_date) if answer.meeting_date else None
-        if data["year"] is None and data["meeting_date"] is not None:
-            data["year"] = data["meeting_date"].year
-        return Meta(**data)
+        names = answer.model_dump()
+        if names["body"] and names["unit_name"]:  # "Huyện ủy Quảng Trạch" -> "Huyện ủy"
+            body = names["body"].removesuffix(names["unit_name"]).strip(" ,")
+            names["body"] = body or names["body"]
+        facts = read_meeting_facts(run.doc.text)
+        return Meta(**names, **dataclasses.asdict(facts))
 
     @staticmethod
     def _salvage_meta(run: _Run, exc: AnswerRejected) -> MetaAnswer:
@@ -99,29 +111,73 @@ class Pipeline:
         run.warnings.extend(f"meta.{name} dropped: {why}" for name, why in problems.items())
         return answer.model_copy(update=dict.fromkeys(problems))
 
+    def _ask_in_turns(
+        self,
+        conversation: list[dict[str, str]],
+        response_model: type[BaseModel],
+        user: str,
+        source: str,
+    ) -> str:
+        """Ask the next question of a conversation whose earlier turns stay in the KV cache;
+        a bounded window keeps the context short (restarting keeps the last few turns)."""
+        system, turns = conversation[0], conversation[1:]
+        if len(turns) >= 2 * self.window:
+            turns = turns[-2 * self.carry :]
+        message = {"role": "user", "content": user}
+        answer = self.client.ask(
+            response_model, [system, *turns, message], source=source, max_tokens=16
+        )
+        value: str = next(iter(answer.model_dump().values()))
+        field = next(iter(response_model.model_fields))
+        conversation[1:] = [
+            *turns,
+            message,
+            {"role": "assistant", "content": f'{{"{field}": "{value}"}}'},
+        ]
+        return value
+
+    def _paragraph_parts(self, run: _Run) -> None:
+        """Review, coming period or the meeting itself: one decision per paragraph. Short
+        paragraphs (titles, captions, bylines) are 'meeting' without asking."""
+        conversation = [{"role": "system", "content": self.prompts.render("paragraph_part.system")}]
+        paragraphs = run.doc.paragraphs
+        for done, para in enumerate(paragraphs, 1):
+            self.progress("parts", done, len(paragraphs))
+            if len(para.text.split()) < _MIN_PARAGRAPH_WORDS:
+                run.parts[para.id] = "meeting"
+                continue
+            user = self.prompts.render("paragraph_part.user", paragraph=_excerpt(para.text))
+            try:
+                run.parts[para.id] = self._ask_in_turns(
+                    conversation, ParagraphPart, user, para.text
+                )
+            except AnswerRejected as exc:
+                run.warnings.append(f"paragraph {para.id} part unknown: {exc}")
+                run.parts[para.id] = "meeting"
+
     def _label_clauses(self, run: _Run) -> None:
-        """One decision per clause, as turns of a conversation whose prefix stays cached."""
-        system = {"role": "system", "content": self.prompts.render("label_clause.system")}
-        turns: list[dict[str, str]] = []
+        """One decision per clause; the paragraph's part limits the choices (the grammar
+        enforces it). In a 'coming' paragraph only the opening clause can be a preamble, so
+        the rest are tasks without a call."""
+        conversation = [{"role": "system", "content": self.prompts.render("label_clause.system")}]
         clauses = run.doc.clauses
+        opening = {c.paragraph_id: c.id for c in reversed(clauses)}
         for done, clause in enumerate(clauses, 1):
             self.progress("labels", done, len(clauses))
+            part = run.parts.get(clause.paragraph_id, "meeting")
             if len(clause.text.split()) < _MIN_WORDS:
                 run.labels[clause.id] = "other"
                 continue
-            if len(turns) >= 2 * self.window:  # keep the context bounded: restart the window
-                turns = turns[-2 * self.carry :]
-            user = {"role": "user",
-                    "content": self.prompts.render("label_clause.user", clause=clause.text,
-                                                   previous=None)}
+            if part == "coming" and opening[clause.paragraph_id] != clause.id:
+                run.labels[clause.id] = "task"
+                continue
+            model = {"review": ReviewLabel, "coming": ComingLabel}.get(part, ClauseLabel)
+            user = self.prompts.render("label_clause.user", part=part, clause=clause.text)
             try:
-                label = self.client.ask(ClauseLabel, [system, *turns, user], source=clause.text,
-                                        max_tokens=16).label
+                run.labels[clause.id] = self._ask_in_turns(conversation, model, user, clause.text)
             except AnswerRejected as exc:
                 run.warnings.append(f"clause {clause.id} not labelled: {exc}")
-                label = "other"
-            run.labels[clause.id] = label
-            turns += [user, {"role": "assistant", "content": f'{{"label": "{label}"}}'}]
+                run.labels[clause.id] = "other"
 
     def _indicators(self, run: _Run) -> list[Indicator]:
         """Figures found and parsed by code; a figure in a clause the model labelled a task, or
@@ -138,9 +194,14 @@ class Pipeline:
 
     def _indicator(self, run: _Run, fig: Figure, kind: str) -> Indicator:
         return Indicator(
-            name=fig.name, value=fig.value, unit=fig.unit, of_total=fig.of_total,
+            name=fig.name,
+            value=fig.value,
+            unit=fig.unit,
+            of_total=fig.of_total,
             plan_pct=[PlanPct(pct=p, basis=b) for p, b in fig.plan_pct],
-            same_period_pct=fig.same_period_pct, change_pct=fig.change_pct, kind=kind,
+            same_period_pct=fig.same_period_pct,
+            change_pct=fig.change_pct,
+            kind=kind,
             evidence=[evidence_for(run.doc.text, fig.start, fig.end)],
         )
 
@@ -153,10 +214,12 @@ class Pipeline:
             if section is None or key in seen:
                 continue
             seen.add(key)
-            sections[section].append(SectionItem(
-                text=clause.text.rstrip(" .;:,"),
-                evidence=[evidence_for(run.doc.text, clause.start, clause.end)],
-            ))
+            sections[section].append(
+                SectionItem(
+                    text=clause.text.rstrip(" .;:,"),
+                    evidence=[evidence_for(run.doc.text, clause.start, clause.end)],
+                )
+            )
         return sections
 
     def _verify(self, run: _Run, summary: ReportSummary) -> ReportSummary:
@@ -167,7 +230,9 @@ class Pipeline:
             spans_ok = all(text[e.start : e.end] == e.quote for e in item.evidence)
             numbers: list[float] = []
             if isinstance(item, Indicator):
-                numbers = [n for n in (item.value, item.of_total, item.same_period_pct) if n is not None]
+                numbers = [
+                    n for n in (item.value, item.of_total, item.same_period_pct) if n is not None
+                ]
                 numbers += [p.pct for p in item.plan_pct]
                 numbers += [abs(item.change_pct)] if item.change_pct is not None else []
             return spans_ok and all(n in known for n in numbers)
@@ -177,7 +242,9 @@ class Pipeline:
             kept = [i for i in items if grounded(i)]
             for item in items:
                 if item not in kept:
-                    run.warnings.append(f"{section}: dropped ungrounded item {item.evidence[0].quote[:60]!r}")
+                    run.warnings.append(
+                        f"{section}: dropped ungrounded item {item.evidence[0].quote[:60]!r}"
+                    )
             setattr(summary, section, kept)
         return summary
 
@@ -188,18 +255,26 @@ class Pipeline:
         run = _Run(doc=doc)
         self.progress("meta", 0, 1)
         meta = self._meta(run)
+        self._paragraph_parts(run)
         self._label_clauses(run)
         indicators = self._indicators(run)
         usage = self.client.usage
         summary = ReportSummary(
-            doc=doc.name, meta=meta, indicators=indicators, **self._sections(run),
+            doc=doc.name,
+            meta=meta,
+            indicators=indicators,
+            **self._sections(run),
             run=RunInfo(
-                model=self.client.model, backend=self.client.backend.name,
+                model=self.client.model,
+                backend=self.client.backend.name,
                 prompt_version=self.prompts.version,
-                usage=usage.model_copy(update={
-                    k: getattr(usage, k) - getattr(usage_before, k) for k in Usage.model_fields
-                }),
-                seconds=0.0, warnings=run.warnings,
+                usage=usage.model_copy(
+                    update={
+                        k: getattr(usage, k) - getattr(usage_before, k) for k in Usage.model_fields
+                    }
+                ),
+                seconds=0.0,
+                warnings=run.warnings,
             ),
         )
         summary = self._verify(run, summary)

@@ -131,7 +131,10 @@ class ReportSummary(_Model):
     def all_evidence(self) -> list[Evidence]:
         """Every span the summary cites, in section order."""
         items: list[Indicator | SectionItem] = [
-            *self.indicators, *self.achievements, *self.shortcomings, *self.tasks
+            *self.indicators,
+            *self.achievements,
+            *self.shortcomings,
+            *self.tasks,
         ]
         return [ev for item in items for ev in item.evidence]
 

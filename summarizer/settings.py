@@ -20,12 +20,16 @@ __all__ = ["Settings"]
 class Settings(BaseSettings):
     """Everything a run needs to reach a model."""
 
-    model_config = SettingsConfigDict(env_prefix="SUMMARIZER_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SUMMARIZER_", extra="ignore", populate_by_name=True
+    )
 
-    base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL",
-                                                                      "SUMMARIZER_BASE_URL"))
-    api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY",
-                                                                           "SUMMARIZER_API_KEY"))
+    base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "SUMMARIZER_BASE_URL")
+    )
+    api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "SUMMARIZER_API_KEY")
+    )
     model: str | None = None
     model_path: Path | None = None
     cache_dir: Path | None = None

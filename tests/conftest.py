@@ -15,15 +15,31 @@ DEV_CASSETTES = ROOT / "cassettes" / "dev"
 DEV_REPORTS = sorted(DEV.glob("*.txt"))
 
 
-def completion(content: str, *, finish_reason: str = "stop", prompt_tokens: int = 10,
-               completion_tokens: int = 5) -> dict[str, Any]:
+def completion(
+    content: str,
+    *,
+    finish_reason: str = "stop",
+    prompt_tokens: int = 10,
+    completion_tokens: int = 5,
+) -> dict[str, Any]:
     """A raw chat completion as an OpenAI-compatible server returns it."""
     return {
-        "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": "fake",
-        "choices": [{"index": 0, "finish_reason": finish_reason,
-                     "message": {"role": "assistant", "content": content}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                  "total_tokens": prompt_tokens + completion_tokens},
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "fake",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": finish_reason,
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
     }
 
 
@@ -42,10 +58,7 @@ class FakeBackend:
 
     def complete(self, request: dict[str, Any]) -> dict[str, Any]:
         self.requests.append(request)
-        if callable(self.script):
-            answer = self.script(request)
-        else:
-            answer = self.script.pop(0)
+        answer = self.script(request) if callable(self.script) else self.script.pop(0)
         if isinstance(answer, Exception):
             raise answer
         if isinstance(answer, dict) and "choices" in answer:

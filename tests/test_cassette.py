@@ -41,7 +41,9 @@ def test_changed_request_misses_and_names_the_rerecord_command(tmp_path: Path) -
     path = tmp_path / "c.json"
     ask(CassetteBackend(Cassette(path, "all"), FakeBackend(['{"label": "task"}'])))
     changed = [{"role": "user", "content": "Clause: something else"}]
-    replay = CassetteBackend(Cassette(path, "replay", rerecord_hint="summarizer extract R --record all"), None)
+    replay = CassetteBackend(
+        Cassette(path, "replay", rerecord_hint="summarizer extract R --record all"), None
+    )
     with pytest.raises(CassetteError) as caught:
         ask(replay, changed)
     assert str(path) in str(caught.value)
@@ -81,9 +83,14 @@ def test_no_secret_is_ever_written(tmp_path: Path) -> None:
     path = tmp_path / "c.json"
     key = "sk-test" + "A1b2C3d4E5f6G7h8"
     cassette = Cassette(path, "all")
-    cassette.append({"model": "m", "messages": [{"role": "user", "content": f"key {key}"}],
-                     "extra_headers": {"Authorization": f"Bearer {key}"}},
-                    response={"headers": {"authorization": key}, "note": f"Bearer {key}"})
+    cassette.append(
+        {
+            "model": "m",
+            "messages": [{"role": "user", "content": f"key {key}"}],
+            "extra_headers": {"Authorization": f"Bearer {key}"},
+        },
+        response={"headers": {"authorization": key}, "note": f"Bearer {key}"},
+    )
     text = path.read_text(encoding="utf-8")
     assert key not in text
     assert "Bearer" not in text and "uthorization" not in text

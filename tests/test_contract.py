@@ -13,27 +13,71 @@ def test_checked_in_schemas_match_the_models() -> None:
         path = ROOT / "schemas" / name
         assert path.exists(), f"run: python -m summarizer.schema (missing {name})"
         assert path.read_text(encoding="utf-8") == text, (
-            f"schemas/{name} is stale; regenerate with: python -m summarizer.schema")
+            f"schemas/{name} is stale; regenerate with: python -m summarizer.schema"
+        )
 
 
 def test_contract_field_names_follow_the_annotation_format() -> None:
     schema = ReportSummary.model_json_schema()
-    assert set(schema["properties"]) == {"doc", "meta", "indicators", "achievements",
-                                         "shortcomings", "tasks", "run"}
+    assert set(schema["properties"]) == {
+        "doc",
+        "meta",
+        "indicators",
+        "achievements",
+        "shortcomings",
+        "tasks",
+        "run",
+    }
     indicator = schema["$defs"]["Indicator"]["properties"]
-    assert {"name", "value", "unit", "of_total", "plan_pct", "same_period_pct", "change_pct",
-            "kind", "sector", "evidence"} == set(indicator)
+    assert {
+        "name",
+        "value",
+        "unit",
+        "of_total",
+        "plan_pct",
+        "same_period_pct",
+        "change_pct",
+        "kind",
+        "sector",
+        "evidence",
+    } == set(indicator)
     assert set(schema["$defs"]["Meta"]["properties"]) == {
-        "unit_name", "unit_kind", "province", "body", "meeting_no", "term", "meeting_date",
-        "period", "period_months", "year"}
+        "unit_name",
+        "unit_kind",
+        "province",
+        "body",
+        "meeting_no",
+        "term",
+        "meeting_date",
+        "period",
+        "period_months",
+        "year",
+    }
 
 
 def test_public_api_is_exactly_what_is_documented() -> None:
-    assert sorted(summarizer.__all__) == sorted([
-        "CassetteError", "ConfigError", "Evidence", "Indicator", "InputError", "Meta",
-        "ModelError", "PlanPct", "ReportSummary", "RunInfo", "SectionItem", "SummarizerError",
-        "Usage", "asummarize", "open_client", "render_briefing", "render_review", "summarize",
-    ])
+    assert sorted(summarizer.__all__) == sorted(
+        [
+            "CassetteError",
+            "ConfigError",
+            "Evidence",
+            "Indicator",
+            "InputError",
+            "Meta",
+            "ModelError",
+            "PlanPct",
+            "ReportSummary",
+            "RunInfo",
+            "SectionItem",
+            "SummarizerError",
+            "Usage",
+            "asummarize",
+            "open_client",
+            "render_briefing",
+            "render_review",
+            "summarize",
+        ]
+    )
     for name in summarizer.__all__:
         assert getattr(summarizer, name) is not None
 

@@ -29,7 +29,10 @@ def test_every_segment_and_figure_is_an_exact_span(path) -> None:
 
 
 def test_clauses_split_at_semicolons_and_keep_short_heads_attached() -> None:
-    doc = make_document("Trong đó: tăng cường quốc phòng, an ninh; tổ chức tốt diễn tập phòng chống lụt bão cấp huyện.")
+    doc = make_document(
+        "Trong đó: tăng cường quốc phòng, an ninh; "
+        "tổ chức tốt diễn tập phòng chống lụt bão cấp huyện."
+    )
     assert [c.text for c in doc.clauses] == [
         "Trong đó: tăng cường quốc phòng, an ninh;",
         "tổ chức tốt diễn tập phòng chống lụt bão cấp huyện.",
@@ -41,9 +44,14 @@ def test_decomposed_text_is_normalised_to_nfc() -> None:
     assert make_document(nfd).text == unicodedata.normalize("NFC", nfd)
 
 
-@pytest.mark.parametrize(("data", "reason"), [
-    (b"", "empty"), (b"   \n\t ", "empty"), (b"\x00\x01\x02binary\x00", "binary"),
-])
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"   \n\t ", "empty"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+    ],
+)
 def test_unreadable_input_fails_with_a_reason(data: bytes, reason: str) -> None:
     with pytest.raises(InputError, match=reason):
         decode_text(data, "r.txt")
@@ -77,7 +85,15 @@ def test_locate_exact_then_tolerant() -> None:
     assert locate(text, "sản lượng lúa") is None
 
 
-vietnamese = st.text(alphabet=st.sampled_from(list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ĐÁ.,;%0123456789\n")), max_size=300)
+vietnamese = st.text(
+    alphabet=st.sampled_from(
+        list(
+            "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệ"
+            "íìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ ĐÁ.,;%0123456789\n"
+        )
+    ),
+    max_size=300,
+)
 
 
 @settings(max_examples=200, deadline=None)

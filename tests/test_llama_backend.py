@@ -21,10 +21,18 @@ class RecordingLlama:
 
     def create_chat_completion(self, **kwargs: Any) -> dict[str, Any]:
         self.calls.append(kwargs)
-        return {"object": "chat.completion", "model": "x",
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": '{"label": "task"}'}}],
-                "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5}}
+        return {
+            "object": "chat.completion",
+            "model": "x",
+            "choices": [
+                {
+                    "index": 0,
+                    "finish_reason": "stop",
+                    "message": {"role": "assistant", "content": '{"label": "task"}'},
+                }
+            ],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+        }
 
 
 def backend_with(fake: RecordingLlama, grammar: Any) -> LlamaBackend:
@@ -40,8 +48,9 @@ def test_every_structured_call_carries_a_grammar_built_from_its_schema() -> None
     built: list[str] = []
     fake = RecordingLlama()
     backend = backend_with(fake, lambda schema, verbose=False: built.append(schema) or "GRAMMAR")
-    answer = LLMClient(backend, "qwen").ask(ClauseLabel, [{"role": "user", "content": "x"}],
-                                            source="x")
+    answer = LLMClient(backend, "qwen").ask(
+        ClauseLabel, [{"role": "user", "content": "x"}], source="x"
+    )
     assert answer.label == "task"
     (call,) = fake.calls
     assert call["grammar"] == "GRAMMAR"
@@ -51,15 +60,19 @@ def test_every_structured_call_carries_a_grammar_built_from_its_schema() -> None
 
 def test_grammar_request_accepts_both_openai_spellings() -> None:
     schema = {"type": "object", "properties": {"a": {"type": "string"}}}
-    for fmt in ({"type": "json_schema", "json_schema": {"name": "A", "schema": schema}},
-                {"type": "json_object", "schema": schema}):
-        kwargs = grammar_request({"messages": [], "response_format": fmt, "temperature": 0},
-                                 lambda s: json.loads(s))
+    for fmt in (
+        {"type": "json_schema", "json_schema": {"name": "A", "schema": schema}},
+        {"type": "json_object", "schema": schema},
+    ):
+        kwargs = grammar_request(
+            {"messages": [], "response_format": fmt, "temperature": 0}, lambda s: json.loads(s)
+        )
         assert kwargs["grammar"] == schema and kwargs["temperature"] == 0
 
 
 def test_real_llama_grammar_rejects_free_text() -> None:
     llama_cpp = pytest.importorskip("llama_cpp")
     grammar = llama_cpp.LlamaGrammar.from_json_schema(
-        json.dumps(ClauseLabel.model_json_schema()), verbose=False)
+        json.dumps(ClauseLabel.model_json_schema()), verbose=False
+    )
     assert grammar is not None and "achievement" in grammar._grammar

@@ -64,8 +64,9 @@ def test_meta_numbers_must_be_written_in_the_report() -> None:
 
 
 def test_transport_faults_are_retried_without_reasking() -> None:
-    backend = FakeBackend([TransientError("503"), TransientError("429", retry_after=0.0),
-                           '{"label": "task"}'])
+    backend = FakeBackend(
+        [TransientError("503"), TransientError("429", retry_after=0.0), '{"label": "task"}']
+    )
     client = client_for(backend)
     assert client.ask(ClauseLabel, MESSAGES, source=CLAUSE).label == "task"
     assert client.usage.transport_retries == 2

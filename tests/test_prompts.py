@@ -16,13 +16,15 @@ from .conftest import ROOT, FakeBackend, rule_based_answers
 
 
 def test_missing_variable_is_an_error_not_an_empty_string() -> None:
-    with pytest.raises(ConfigError, match="label_clause.user"):
+    with pytest.raises(ConfigError, match=r"label_clause\.user"):
         PromptSet().render("label_clause.user")
 
 
 def test_report_text_that_looks_like_jinja_reaches_the_model_verbatim() -> None:
-    report = ("Hội nghị lần thứ 17 đánh giá {{ 7*7 }} kết quả {% if x %}6 tháng{% endif %}. "
-              "Tăng cường công tác thu ngân sách {{ secret }}.")
+    report = (
+        "Hội nghị lần thứ 17 đánh giá {{ 7*7 }} kết quả {% if x %}6 tháng{% endif %}. "
+        "Tăng cường công tác thu ngân sách {{ secret }}."
+    )
     backend = FakeBackend(rule_based_answers)
     summarize(report, client=LLMClient(backend, "m"))
     sent = "\n".join(m["content"] for r in backend.requests for m in r["messages"])
@@ -40,7 +42,7 @@ def test_user_folder_overrides_a_template_by_name(tmp_path: Path) -> None:
 
 def test_override_with_an_unknown_name_is_refused(tmp_path: Path) -> None:
     (tmp_path / "mta.system.j2").write_text("typo", encoding="utf-8")
-    with pytest.raises(ConfigError, match="mta.system.j2"):
+    with pytest.raises(ConfigError, match=r"mta\.system\.j2"):
         PromptSet(tmp_path)
 
 
@@ -52,8 +54,9 @@ def test_version_is_stable() -> None:
 def test_wheel_carries_prompts_and_templates(tmp_path: Path) -> None:
     from hatchling.builders.wheel import WheelBuilder
 
-    wheel = Path(next(iter(WheelBuilder(str(ROOT)).build(directory=str(tmp_path),
-                                                          versions=["standard"]))))
+    wheel = Path(
+        next(iter(WheelBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])))
+    )
     names = zipfile.ZipFile(wheel).namelist()
     for template in bundled_prompts_dir().glob("*.j2"):
         assert f"summarizer/_prompts/{template.name}" in names

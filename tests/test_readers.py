@@ -15,7 +15,9 @@ from summarizer.errors import ConfigError, InputError
 from summarizer.ingest import load_document
 from summarizer.readers import read_text
 
-SOURCE = (Path(__file__).resolve().parents[1] / "examples" / "dev" / "000_97fc47a35074beef.txt").read_text("utf-8")
+SOURCE = (
+    Path(__file__).resolve().parents[1] / "examples" / "dev" / "000_97fc47a35074beef.txt"
+).read_text("utf-8")
 PARAS = [p.strip() for p in SOURCE.splitlines() if p.strip()]
 KEY_SENTENCES = [
     "Ngày 3-7, Ban Chấp hành Đảng bộ huyện Hậu Lộc đã tổ chức Hội nghị lần thứ 17",

@@ -61,7 +61,8 @@ class LlamaBackend:
         cache_dir: Path | None = None,
         progress: Any = None,
     ) -> None:
-        from llama_cpp import Llama, LlamaGrammar
+        from llama_cpp import Llama
+        from llama_cpp.llama_grammar import LlamaGrammar
 
         path = Path(model_path) if model_path else ensure_gguf(cache_dir, progress)
         self.model = EMBEDDED_MODEL_ID if not model_path else Path(path).stem
@@ -84,7 +85,7 @@ class LlamaBackend:
     def complete(self, request: dict[str, Any]) -> dict[str, Any]:
         kwargs = grammar_request(request, self._grammar_for)
         with self._lock:
-            result: dict[str, Any] = dict(self._llm.create_chat_completion(**kwargs))
+            result: dict[str, Any] = dict(self._llm.create_chat_completion(**kwargs))  # type: ignore[arg-type]
         result.setdefault("id", f"chatcmpl-{uuid.uuid4().hex[:12]}")
         result.setdefault("created", int(time.time()))
         result["model"] = request.get("model", self.model)

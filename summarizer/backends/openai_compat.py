@@ -58,5 +58,9 @@ class OpenAICompatBackend:
             raise TransientError("request timed out") from exc
         except openai.APIConnectionError as exc:
             raise TransientError("connection failed") from exc
+        except (ValueError, openai.APIResponseValidationError) as exc:
+            # a 200 whose body is not a completion (JSON decode errors are ValueErrors): a
+            # broken server or proxy, worth another try, never worth a validation re-ask
+            raise TransientError("malformed response body") from exc
         result: dict[str, Any] = completion.model_dump(mode="json", exclude_unset=True)
         return result
