@@ -30,7 +30,9 @@ Label = Literal["achievement", "shortcoming", "task", "other"]
 #: A shortcoming states a limit, a lack or a delay; a clause without any such word is not one.
 _NEGATIVE_CUES = re.compile(
     r"hạn chế|chậm|chưa|khó khăn|thấp|yếu|tồn tại|bất cập|vướng|thiếu|không|giảm|còn|"
-    r"sụt|thách thức|phức tạp|ô nhiễm|vi phạm|nợ|tụt|kém|hụt|ảnh hưởng|bất lợi|tiềm ẩn|lo ngại",
+    r"sụt|thách thức|phức tạp|ô nhiễm|vi phạm|nợ|tụt|kém|hụt|ảnh hưởng|bất lợi|tiềm ẩn|lo ngại|"
+    r"bất ổn|thu hẹp|suy|gián đoạn|dịch bệnh|thiên tai|rủi ro|áp lực|xuống cấp|kéo dài|"
+    r"khuyết điểm|hạn hán|lũ|bão|biến động|tăng cao|đình trệ",
     re.IGNORECASE,
 )
 
@@ -110,6 +112,4 @@ def meta_problems(answer: MetaAnswer, source: str) -> dict[str, str]:
         value = getattr(answer, name)
         if value is not None and locate(source, value) is None:
             problems[name] = f"{name} {value!r} is not written in the report (copy it or use null)"
-    if answer.province and answer.unit_name and answer.province == answer.unit_name:
-        problems["province"] = "province must be the province, not the district itself"
     return problems

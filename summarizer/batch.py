@@ -240,7 +240,9 @@ def run_batch(
     formats = list(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise ConfigError(f"format {', '.join(unknown)!r}: choose from {', '.join(FORMATS)}")
+        raise ConfigError(
+            f"--format {','.join(unknown) or '(none)'}: choose from {','.join(FORMATS)}"
+        )
     unique = list({p.resolve(): p for p in inputs}.values())
     started = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -248,7 +250,8 @@ def run_batch(
     runner = _Runner(outdir, formats, summarise, _key_parts(prompt_version, model, backend))
     names = _names(unique)
     results: list[FileResult | None] = [None] * len(unique)
-    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="summarize") as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="summarize")
+    try:
         futures = {
             pool.submit(runner.process, path, name): i
             for i, (path, name) in enumerate(zip(unique, names, strict=True))
@@ -258,6 +261,8 @@ def run_batch(
             results[futures[future]] = result
             if on_progress is not None:
                 on_progress(result, done, len(unique))
+    finally:  # on Ctrl-C, reports not yet started are dropped rather than run to the end
+        pool.shutdown(wait=True, cancel_futures=True)
     files = [r for r in results if r is not None]
     tables = _write_tables(outdir, files)
     return BatchResult(

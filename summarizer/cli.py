@@ -298,7 +298,7 @@ BATCH_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
 
 
 def _batch_inputs(sources: list[str], outdir: Path) -> list[Path]:
-    """Report files named by folders, files or glob patterns; never files inside OUTDIR."""
+    """Report files named by folders, files or glob patterns; never the files OUTDIR holds."""
     import glob
 
     found: list[Path] = []
@@ -318,7 +318,7 @@ def _batch_inputs(sources: list[str], outdir: Path) -> list[Path]:
             p.suffix.lower() not in BATCH_SUFFIXES
             or name.startswith((".", "~$"))
             or ".gold." in name
-            or p.resolve().is_relative_to(out)
+            or p.resolve().parent in (out, out / ".cache")  # our own outputs
         ):
             continue
         picked.setdefault(p.resolve(), p)
@@ -349,15 +349,18 @@ def batch(
     """
     import threading
 
+    from rich.markup import escape
     from rich.table import Table
 
     from .batch import FileResult, run_batch
     from .prompts import PromptSet
 
+    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
     inputs = _batch_inputs(sources, outdir)
     if not inputs:
         raise ConfigError(
             f"{' '.join(sources)}: no report files (.txt .md .docx .pdf .html) to summarise"
+            " (files directly in OUTDIR are never taken as reports)"
         )
     overrides: dict[str, Any] = {
         k: v for k, v in {"model": model, "base_url": base_url}.items() if v
@@ -388,9 +391,12 @@ def batch(
 
     def on_progress(result: FileResult, done: int, total: int) -> None:
         if bar is not None and task is not None:
-            bar.update(task, completed=done, description=f"{result.source.name}: {result.status}")
+            label = f"{escape(result.source.name)}: {result.status}"
+            bar.update(task, completed=done, description=label)
         elif not quiet:
-            err.print(f"[{done}/{total}] {result.source.name}: {result.status}", highlight=False)
+            err.print(
+                f"[{done}/{total}] {escape(result.source.name)}: {result.status}", highlight=False
+            )
 
     if bar is not None:
         bar.start()
@@ -398,7 +404,7 @@ def batch(
         result = run_batch(
             inputs,
             outdir,
-            formats.split(","),
+            fmts,
             jobs,
             summarise,
             on_progress,
@@ -412,20 +418,26 @@ def batch(
 
     out = Console()
     table = Table(title=f"{len(result.files)} reports -> {result.outdir}")
-    for column in ("report", "status", "calls", "tokens", "seconds", "reason"):
-        table.add_column(column, overflow="fold")
+    for column in ("report", "status", "calls", "tokens", "re-asks", "seconds"):
+        table.add_column(column, justify="left" if column in ("report", "status") else "right")
     styles = {"done": "green", "cached": "cyan", "up_to_date": "cyan", "failed": "bold red"}
     for r in result.files:
         u = r.usage
         table.add_row(
-            r.source.name,
+            escape(r.source.name),
             f"[{styles[r.status]}]{r.status.replace('_', ' ')}[/]",
             str(u.calls),
             str(u.prompt_tokens + u.completion_tokens),
+            str(u.retries),
             f"{r.seconds:.1f}",
-            r.reason or "",
         )
     out.print(table)
+    for r in result.failed:
+        out.print(
+            f"[bold red]failed[/] {escape(str(r.source))}: {escape(r.reason or '')}",
+            highlight=False,
+            soft_wrap=True,
+        )
     u = result.usage
     counts = ", ".join(
         f"{result.count(s)} {s.replace('_', ' ')}"
@@ -435,8 +447,9 @@ def batch(
         f"{counts}. Tokens {u.prompt_tokens + u.completion_tokens} "
         f"(prompt {u.prompt_tokens}, completion {u.completion_tokens}), calls {u.calls}, "
         f"re-asks {u.retries}, {result.seconds:.1f} s. "
-        f"Tables: {', '.join(p.name for p in result.tables)}",
+        f"Wrote {', '.join(p.name for p in result.tables)} and <stem>.{{{','.join(fmts)}}}",
         highlight=False,
+        soft_wrap=True,
     )
     if not result.ok:
         raise typer.Exit(1)

@@ -16,6 +16,7 @@ Jinja stays text. Validators that need the source read it from :data:`SOURCE`.
 from __future__ import annotations
 
 import contextvars
+import logging
 import random
 import threading
 from collections.abc import Callable
@@ -34,6 +35,10 @@ from .schema import Usage
 __all__ = ["SOURCE", "AnswerRejected", "LLMClient"]
 
 T = TypeVar("T", bound=BaseModel)
+
+# instructor logs every failed attempt at ERROR; here each one becomes a re-ask or a
+# ``run.warnings`` entry, so without this Python's last-resort handler would print them twice.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 #: The report text the current call is about; validators check model output against it.
 SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("summarizer_source", default="")

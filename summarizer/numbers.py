@@ -18,9 +18,8 @@ __all__ = ["Figure", "PctFact", "find_figures", "numbers_in", "parse_number"]
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{_NUM})(?![\d])")
 
-#: Units as written after a number, longest first. A count noun not listed leaves unit=None,
-#: which is honest (the value still matches) rather than a guessed word.
-_UNITS = sorted(
+#: Units of measure: a figure in these is named by the words before it, not by its unit.
+_MEASURES = frozenset(
     [
         "tỷ đồng",
         "triệu đồng",
@@ -45,6 +44,13 @@ _UNITS = sorted(
         "tấn/ha",
         "tạ",
         "kg",
+        "%",
+    ]
+)
+#: Counted things as written after a number ("28 doanh nghiệp"). A count noun not listed leaves
+#: unit=None, which is honest (the value still matches) rather than a guessed word.
+_COUNTED = frozenset(
+    [
         "con",
         "lượt",
         "lượt người",
@@ -96,10 +102,10 @@ _UNITS = sorted(
         "buổi",
         "tin",
         "bài",
-    ],
-    key=len,
-    reverse=True,
+    ]
 )
+#: Longest first, so "tỷ đồng" wins over "đồng" and "tạ/ha" over "tạ".
+_UNITS = sorted((_MEASURES - {"%"}) | _COUNTED, key=len, reverse=True)
 _UNIT_RE = re.compile(r"\s?(" + "|".join(re.escape(u) for u in _UNITS) + r")(?![\wÀ-ỹ])")
 
 #: Words that make a number something other than a measure: dates, periods, ordinals, terms.
@@ -352,32 +358,6 @@ _TRAIL = re.compile(
 )
 
 
-_MEASURES = {
-    "tỷ đồng",
-    "triệu đồng",
-    "nghìn đồng",
-    "ngàn đồng",
-    "đồng",
-    "tỷ USD",
-    "triệu USD",
-    "nghìn USD",
-    "USD",
-    "ha",
-    "héc-ta",
-    "hécta",
-    "m2",
-    "m²",
-    "km2",
-    "km",
-    "m3",
-    "m",
-    "tấn",
-    "tạ/ha",
-    "tấn/ha",
-    "tạ",
-    "kg",
-    "%",
-}
 _AFTER_END = re.compile(
     r"[,;:(.]|\s(?:đạt|bằng|tăng|giảm)\s(?=[\d.,]+)|\s(?:so với|và|trong đó|nâng)\s|\s\d"
 )

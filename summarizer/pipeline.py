@@ -1,12 +1,12 @@
-"""The calls for one report, in order: meta, then one label per clause; then assembly.
+"""The calls for one report, in order: meta, paragraph parts, clause labels; then assembly.
 
 Why this shape (measured on the embedded 1.5B model, see bench/RESULTS.md): the model decides
-well one thing at a time and badly many at once. So each clause gets its own one-word decision,
-asked as the next turn of one conversation: earlier clauses and their labels form a prefix that
-llama.cpp keeps in its KV cache, so the model sees the report's structure (results, then
-directions) for the price of reading each clause once. Figures are found, parsed and named by
-code (``numbers``): asking the model to name them cost 81 s a report and named no better. Every
-span is set by code, so every quote is exact.
+well one thing at a time and badly many at once. So each paragraph gets one decision (does it
+review the period, set directions for the coming one, or speak of the meeting?), and each
+clause one label from the choices its paragraph's part allows, enforced by the grammar. Every
+call starts with the same system prompt, which llama.cpp keeps in its KV cache. Figures are
+found, parsed and named by code (``numbers``): asking the model to name them cost 81 s a report
+and named no better. Every span is set by code, so every quote is exact.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from .meeting import read_meeting_facts
 from .numbers import Figure, find_figures, numbers_in
 from .prompts import PromptSet
 from .schema import Indicator, Meta, PlanPct, ReportSummary, RunInfo, SectionItem, Usage
+from .sectors import sector_of
 
 __all__ = ["Pipeline", "Progress"]
 
@@ -44,8 +45,26 @@ _SECTION_OF = {"achievement": "achievements", "shortcoming": "shortcomings", "ta
 #: Words announcing a goal for the coming period rather than a result of this one.
 _GOAL = re.compile(r"phấn đấu|dự kiến|sẽ|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
 _MIN_WORDS = 4  # a clause shorter than this (a byline, "Trong đó:") holds no idea of its own
-_MIN_PARAGRAPH_WORDS = 8  # titles, captions and bylines: about the meeting, not worth a call
-_EXCERPT_CHARS = 400  # a paragraph's part shows in its opening; reading all of it costs time
+_MIN_PARAGRAPH_WORDS = 8  # shorter paragraphs are captions or bylines, not worth a call
+_EXCERPT_CHARS = 300  # a paragraph's part shows in its opening; reading all of it costs time
+
+
+def _is_heading(text: str) -> bool:
+    """A title, heading, caption without a full stop, list of recipients or byline: short and
+    not ending like a sentence. It holds no result or task of its own."""
+    words = len(text.split())
+    return words < _MIN_PARAGRAPH_WORDS or (words <= 25 and text.rstrip()[-1] not in ".!?…;:")
+
+
+def _smooth(parts: dict[int, str]) -> None:
+    """Reports move from review to directions in long stretches: a single paragraph whose
+    neighbours (among review/coming paragraphs) agree with each other but not with it is
+    taken to be a mistake of the model and follows its neighbours."""
+    order = [pid for pid in sorted(parts) if parts[pid] in ("review", "coming")]
+    decided = [parts[pid] for pid in order]
+    for i in range(1, len(order) - 1):
+        if decided[i - 1] == decided[i + 1] != decided[i]:
+            parts[order[i]] = decided[i - 1]
 
 
 def _excerpt(text: str) -> str:
@@ -70,14 +89,10 @@ class Pipeline:
         client: LLMClient,
         prompts: PromptSet,
         *,
-        window: int = 24,
-        carry: int = 4,
         progress: Progress | None = None,
     ) -> None:
         self.client = client
         self.prompts = prompts
-        self.window = window
-        self.carry = carry
         self.progress = progress or (lambda _stage, _done, _total: None)
 
     # -- the calls -------------------------------------------------------------------------
@@ -96,6 +111,8 @@ class Pipeline:
         if names["body"] and names["unit_name"]:  # "Huyện ủy Quảng Trạch" -> "Huyện ủy"
             body = names["body"].removesuffix(names["unit_name"]).strip(" ,")
             names["body"] = body or names["body"]
+        if names["province"] and names["province"] == names["unit_name"]:
+            names["province"] = None  # the district named twice, not a province
         facts = read_meeting_facts(run.doc.text)
         return Meta(**names, **dataclasses.asdict(facts))
 
@@ -111,61 +128,45 @@ class Pipeline:
         run.warnings.extend(f"meta.{name} dropped: {why}" for name, why in problems.items())
         return answer.model_copy(update=dict.fromkeys(problems))
 
-    def _ask_in_turns(
-        self,
-        conversation: list[dict[str, str]],
-        response_model: type[BaseModel],
-        user: str,
-        source: str,
-    ) -> str:
-        """Ask the next question of a conversation whose earlier turns stay in the KV cache;
-        a bounded window keeps the context short (restarting keeps the last few turns)."""
-        system, turns = conversation[0], conversation[1:]
-        if len(turns) >= 2 * self.window:
-            turns = turns[-2 * self.carry :]
-        message = {"role": "user", "content": user}
-        answer = self.client.ask(
-            response_model, [system, *turns, message], source=source, max_tokens=16
-        )
+    def _decide(self, system: str, response_model: type[BaseModel], user: str, source: str) -> str:
+        """One small decision, asked on its own. Every call starts with the same system
+        prompt, so llama.cpp reuses its cached prefix; earlier answers are deliberately not
+        shown: in a conversation the 1.5B model copied its previous answers instead of
+        reading (measured: every directions paragraph became 'review')."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        answer = self.client.ask(response_model, messages, source=source, max_tokens=16)
         value: str = next(iter(answer.model_dump().values()))
-        field = next(iter(response_model.model_fields))
-        conversation[1:] = [
-            *turns,
-            message,
-            {"role": "assistant", "content": f'{{"{field}": "{value}"}}'},
-        ]
         return value
 
     def _paragraph_parts(self, run: _Run) -> None:
         """Review, coming period or the meeting itself: one decision per paragraph. Short
         paragraphs (titles, captions, bylines) are 'meeting' without asking."""
-        conversation = [{"role": "system", "content": self.prompts.render("paragraph_part.system")}]
+        system = self.prompts.render("paragraph_part.system")
         paragraphs = run.doc.paragraphs
         for done, para in enumerate(paragraphs, 1):
             self.progress("parts", done, len(paragraphs))
-            if len(para.text.split()) < _MIN_PARAGRAPH_WORDS:
-                run.parts[para.id] = "meeting"
+            if _is_heading(para.text):
+                run.parts[para.id] = "heading"
                 continue
             user = self.prompts.render("paragraph_part.user", paragraph=_excerpt(para.text))
             try:
-                run.parts[para.id] = self._ask_in_turns(
-                    conversation, ParagraphPart, user, para.text
-                )
+                run.parts[para.id] = self._decide(system, ParagraphPart, user, para.text)
             except AnswerRejected as exc:
                 run.warnings.append(f"paragraph {para.id} part unknown: {exc}")
                 run.parts[para.id] = "meeting"
+        _smooth(run.parts)
 
     def _label_clauses(self, run: _Run) -> None:
         """One decision per clause; the paragraph's part limits the choices (the grammar
         enforces it). In a 'coming' paragraph only the opening clause can be a preamble, so
         the rest are tasks without a call."""
-        conversation = [{"role": "system", "content": self.prompts.render("label_clause.system")}]
+        system = self.prompts.render("label_clause.system")
         clauses = run.doc.clauses
         opening = {c.paragraph_id: c.id for c in reversed(clauses)}
         for done, clause in enumerate(clauses, 1):
             self.progress("labels", done, len(clauses))
             part = run.parts.get(clause.paragraph_id, "meeting")
-            if len(clause.text.split()) < _MIN_WORDS:
+            if part == "heading" or len(clause.text.split()) < _MIN_WORDS:
                 run.labels[clause.id] = "other"
                 continue
             if part == "coming" and opening[clause.paragraph_id] != clause.id:
@@ -174,7 +175,7 @@ class Pipeline:
             model = {"review": ReviewLabel, "coming": ComingLabel}.get(part, ClauseLabel)
             user = self.prompts.render("label_clause.user", part=part, clause=clause.text)
             try:
-                run.labels[clause.id] = self._ask_in_turns(conversation, model, user, clause.text)
+                run.labels[clause.id] = self._decide(system, model, user, clause.text)
             except AnswerRejected as exc:
                 run.warnings.append(f"clause {clause.id} not labelled: {exc}")
                 run.labels[clause.id] = "other"
@@ -202,6 +203,7 @@ class Pipeline:
             same_period_pct=fig.same_period_pct,
             change_pct=fig.change_pct,
             kind=kind,
+            sector=sector_of(f"{fig.name} {fig.quote}"),
             evidence=[evidence_for(run.doc.text, fig.start, fig.end)],
         )
 
@@ -217,6 +219,7 @@ class Pipeline:
             sections[section].append(
                 SectionItem(
                     text=clause.text.rstrip(" .;:,"),
+                    sector=sector_of(clause.text),
                     evidence=[evidence_for(run.doc.text, clause.start, clause.end)],
                 )
             )

@@ -66,13 +66,26 @@ class FakeBackend:
         return completion(answer if isinstance(answer, str) else json.dumps(answer))
 
 
+_DIRECTIVES = ("tăng cường", "đẩy mạnh", "đẩy nhanh", "tiếp tục", "phấn đấu", "đề nghị")
+
+
 def rule_based_answers(request: dict[str, Any]) -> dict[str, Any]:
-    """Plausible answers for every question the pipeline asks, decided by simple rules."""
+    """Plausible answers for every question the pipeline asks, decided by simple rules and
+    always inside the choices the request's schema allows."""
     schema = request["response_format"]["json_schema"]["schema"]
+    properties = schema.get("properties", {})
     text = request["messages"][-1]["content"]
-    if "label" in schema.get("properties", {}):
-        lowered = text.lower()
-        if any(w in lowered for w in ("tăng cường", "đẩy mạnh", "đẩy nhanh", "tiếp tục")):
+    lowered = text.lower()
+    if "part" in properties:
+        if any(w in lowered for w in _DIRECTIVES):
+            part = "coming"
+        elif "hội nghị" in lowered:
+            part = "meeting"
+        else:
+            part = "review"
+        return completion(json.dumps({"part": part}))
+    if "label" in properties:
+        if any(w in lowered for w in _DIRECTIVES):
             label = "task"
         elif any(w in lowered for w in ("còn chậm", "hạn chế", "khó khăn")):
             label = "shortcoming"
@@ -80,8 +93,10 @@ def rule_based_answers(request: dict[str, Any]) -> dict[str, Any]:
             label = "achievement"
         else:
             label = "other"
+        if label not in properties["label"]["enum"]:
+            label = "other"
         return completion(json.dumps({"label": label}))
-    return completion(json.dumps({"unit_name": None, "unit_kind": "huyện", "period": None}))
+    return completion(json.dumps({"unit_name": None, "unit_kind": "huyện"}))
 
 
 @pytest.fixture

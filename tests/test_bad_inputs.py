@@ -182,7 +182,8 @@ def test_output_stays_grounded_whatever_the_model_says(name: str, adversary: str
     if "999" not in text:  # the adversaries' favourite number never gets in
         assert summary.meta.meeting_no != 999
         assert all(999.0 not in (i.value, *(p.pct for p in i.plan_pct)) for i in summary.indicators)
-    assert len(backend.requests) <= 3 * (1 + len(make_document(source).clauses))  # bounded
+    doc = make_document(source)  # one meta call, one per paragraph, one per clause: bounded
+    assert len(backend.requests) <= 3 * (1 + len(doc.paragraphs) + len(doc.clauses))
 
 
 @pytest.mark.parametrize("adversary", ADVERSARIES, ids=list(ADVERSARIES))

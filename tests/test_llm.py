@@ -53,14 +53,14 @@ def test_reasks_are_bounded_and_end_in_answer_rejected() -> None:
     assert caught.value.last_content == '{"label": "x"}'
 
 
-def test_meta_numbers_must_be_written_in_the_report() -> None:
-    report = "Hội nghị Ban Chấp hành Đảng bộ huyện lần thứ 17, khóa XXVII."
-    bad = {"meeting_no": 18, "term": "XXVII"}
-    good = {"meeting_no": 17, "term": "XXVII"}
+def test_meta_names_must_be_written_in_the_report() -> None:
+    report = "Ban Chấp hành Đảng bộ huyện Hậu Lộc tổ chức hội nghị lần thứ 17, khóa XXVII."
+    bad = {"unit_name": "Hoằng Hóa", "body": "Ban Chấp hành Đảng bộ huyện"}
+    good = {"unit_name": "Hậu Lộc", "body": "Ban Chấp hành Đảng bộ huyện"}
     backend = FakeBackend([json.dumps(bad), json.dumps(good)])
     answer = client_for(backend).ask(MetaAnswer, MESSAGES, source=report)
-    assert answer.meeting_no == 17
-    assert "meeting_no 18 is not written" in backend.requests[1]["messages"][-1]["content"]
+    assert answer.unit_name == "Hậu Lộc"
+    assert "'Hoằng Hóa' is not written" in backend.requests[1]["messages"][-1]["content"]
 
 
 def test_transport_faults_are_retried_without_reasking() -> None:

@@ -1,0 +1,124 @@
+"""Which field of government an item is about, for grouping bullets in a briefing.
+
+A keyword lexicon of the fields these reports are organised by (the standard headings of
+Vietnamese local-government reports). It is deterministic and free; an item matching no
+field gets no sector rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SECTORS", "sector_of"]
+
+SECTORS: dict[str, tuple[str, ...]] = {
+    "Kinh tế": (
+        "kinh tế",
+        "nông nghiệp",
+        "nông, lâm",
+        "thủy sản",
+        "thuỷ sản",
+        "chăn nuôi",
+        "trồng trọt",
+        "gieo trồng",
+        "lương thực",
+        "sản lượng",
+        "công nghiệp",
+        "xây dựng cơ bản",
+        "thương mại",
+        "dịch vụ",
+        "du lịch",
+        "xuất khẩu",
+        "doanh nghiệp",
+        "đầu tư",
+        "giải ngân",
+        "ngân sách",
+        "thu ngân sách",
+        "thuế",
+        "giá trị sản xuất",
+        "nông thôn mới",
+        "ntm",
+        "ocop",
+        "quy hoạch",
+        "đất đai",
+        "tài nguyên",
+        "môi trường",
+        "giải phóng mặt bằng",
+        "gpmb",
+        "hạ tầng",
+        "giao thông",
+        "cụm công nghiệp",
+        "rừng",
+        "hợp tác xã",
+        "kinh tế - xã hội",
+    ),
+    "Văn hóa - xã hội": (
+        "văn hóa",
+        "văn hoá",
+        "giáo dục",
+        "trường",
+        "học sinh",
+        "y tế",
+        "bệnh",
+        "an sinh",
+        "giảm nghèo",
+        "hộ nghèo",
+        "việc làm",
+        "lao động",
+        "bảo hiểm",
+        "thể dục",
+        "thể thao",
+        "chuyển đổi số",
+        "khoa học",
+        "người có công",
+        "trẻ em",
+        "dân số",
+    ),
+    "Quốc phòng - an ninh": (
+        "quốc phòng",
+        "an ninh",
+        "trật tự",
+        "quân sự",
+        "tội phạm",
+        "phòng cháy",
+        "diễn tập",
+        "tuyển quân",
+        "biên giới",
+        "khiếu nại",
+        "tố cáo",
+        "vi phạm pháp luật",
+        "lụt bão",
+    ),
+    "Xây dựng Đảng, chính quyền": (
+        "đảng",
+        "đảng viên",
+        "chi bộ",
+        "cấp ủy",
+        "cấp uỷ",
+        "cán bộ",
+        "kiểm tra, giám sát",
+        "kỷ luật",
+        "dân vận",
+        "mặt trận",
+        "đoàn thể",
+        "hệ thống chính trị",
+        "chính quyền",
+        "cải cách hành chính",
+        "tham nhũng",
+        "đại hội",
+        "tổ chức cơ sở",
+        "tư tưởng",
+    ),
+}
+
+_PATTERNS = {
+    sector: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
+    for sector, words in SECTORS.items()
+}
+
+
+def sector_of(text: str) -> str | None:
+    """The sector with the most keyword hits in ``text`` (first listed wins a tie), or None."""
+    hits = {sector: len(pattern.findall(text)) for sector, pattern in _PATTERNS.items()}
+    best = max(hits, key=lambda s: hits[s])
+    return best if hits[best] else None
