@@ -26,7 +26,8 @@ REPORTS = sorted((ROOT / "examples" / "dev").glob("*.txt"))
 def replay_ms(report: Path, repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
-        client = open_client(Settings(), cassette=ROOT / "cassettes" / "dev" / f"{report.stem}.json")
+        cassette = ROOT / "cassettes" / "dev" / f"{report.stem}.json"
+        client = open_client(Settings(), cassette=cassette)
         start = time.perf_counter()
         summarize(report, client=client)
         times.append((time.perf_counter() - start) * 1000)

@@ -95,6 +95,22 @@ class MetaAnswer(_Answer):
     province: str | None = None
     body: str | None = Field(None, description="who held the meeting, as written")
 
+    @field_validator("unit_name", mode="before")
+    @classmethod
+    def _without_its_kind(cls, value: object) -> object:
+        """'Huyện Như Xuân' -> 'Như Xuân': the kind is its own field (a slip, not a fact)."""
+        if isinstance(value, str):
+            return (
+                re.sub(
+                    r"^(?:huyện|thị xã|thành phố|quận|tỉnh)\s+",
+                    "",
+                    value.strip(),
+                    flags=re.IGNORECASE,
+                )
+                or None
+            )
+        return value
+
     @model_validator(mode="after")
     def _said_in_the_report(self) -> MetaAnswer:
         problems = meta_problems(self, SOURCE.get())

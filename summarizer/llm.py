@@ -129,6 +129,7 @@ class LLMClient:
         *,
         source: str,
         max_tokens: int = 256,
+        max_reasks: int | None = None,
     ) -> T:
         """Ask for a ``response_model``; re-ask on validation errors, up to ``max_reasks``.
 
@@ -148,7 +149,7 @@ class LLMClient:
             result: T = self._create(
                 response_model=response_model,
                 messages=messages,
-                max_retries=self.max_reasks,
+                max_retries=self.max_reasks if max_reasks is None else max_reasks,
                 **request,
             )
             return result

@@ -28,7 +28,7 @@ from .answers import (
     meta_problems,
 )
 from .grounding import evidence_for
-from .ingest import Document
+from .ingest import Document, Segment
 from .llm import AnswerRejected, LLMClient
 from .meeting import read_meeting_facts
 from .numbers import Figure, find_figures, numbers_in
@@ -49,6 +49,22 @@ _MIN_PARAGRAPH_WORDS = 8  # shorter paragraphs are captions or bylines, not wort
 _EXCERPT_CHARS = 300  # a paragraph's part shows in its opening; reading all of it costs time
 
 
+_LIMITATION = re.compile(r"hạn chế|tồn tại|yếu kém|khó khăn|còn chậm|chưa đạt|khuyết điểm", re.I)
+_DIRECTION = re.compile(
+    r"khắc phục|tập trung|đẩy mạnh|tăng cường|\bcần\b|\bphải\b|đề nghị|yêu cầu|phấn đấu|"
+    r"tiếp tục|nâng cao|thời gian tới|sắp tới",
+    re.I,
+)
+#: What a meeting asks or decides: a task said in a paragraph about the meeting follows one.
+_REQUEST = re.compile(
+    r"đề nghị|yêu cầu|\bcần\b|\bphải\b|nhấn mạnh|lưu ý|giao cho|thống nhất|kết luận", re.I
+)
+
+
+def _paragraph_start(doc: Document, clause: Segment) -> int:
+    return doc.paragraphs[clause.paragraph_id].start
+
+
 def _is_heading(text: str) -> bool:
     """A title, heading, caption without a full stop, list of recipients or byline: short and
     not ending like a sentence. It holds no result or task of its own."""
@@ -59,12 +75,24 @@ def _is_heading(text: str) -> bool:
 def _smooth(parts: dict[int, str]) -> None:
     """Reports move from review to directions in long stretches: a single paragraph whose
     neighbours (among review/coming paragraphs) agree with each other but not with it is
-    taken to be a mistake of the model and follows its neighbours."""
+    taken to be a mistake of the model and follows its neighbours. Reports open with the
+    review, so the paragraph before the first one counts as 'review'."""
     order = [pid for pid in sorted(parts) if parts[pid] in ("review", "coming")]
-    decided = [parts[pid] for pid in order]
-    for i in range(1, len(order) - 1):
+    decided = ["review"] + [parts[pid] for pid in order]
+    for i in range(1, len(decided) - 1):
         if decided[i - 1] == decided[i + 1] != decided[i]:
-            parts[order[i]] = decided[i - 1]
+            parts[order[i - 1]] = decided[i - 1]
+
+
+def _check_coming(parts: dict[int, str], doc: Document) -> None:
+    """A paragraph that opens by stating limitations with no direction in it ("Tuy nhiên, ...
+    còn một số hạn chế") reviews the period, whatever the model said."""
+    for para in doc.paragraphs:
+        if parts.get(para.id) != "coming":
+            continue
+        opening = next(s.text for s in doc.sentences if s.paragraph_id == para.id)
+        if _LIMITATION.search(opening) and not _DIRECTION.search(opening):
+            parts[para.id] = "review"
 
 
 def _excerpt(text: str) -> str:
@@ -104,7 +132,10 @@ class Pipeline:
             {"role": "user", "content": self.prompts.render("meta.user", head=run.doc.head())},
         ]
         try:
-            answer = self.client.ask(MetaAnswer, messages, source=run.doc.text, max_tokens=160)
+            # one re-ask: measured, a second one repeated the same unsupported name
+            answer = self.client.ask(
+                MetaAnswer, messages, source=run.doc.text, max_tokens=160, max_reasks=1
+            )
         except AnswerRejected as exc:
             answer = self._salvage_meta(run, exc)
         names = answer.model_dump()
@@ -155,6 +186,7 @@ class Pipeline:
                 run.warnings.append(f"paragraph {para.id} part unknown: {exc}")
                 run.parts[para.id] = "meeting"
         _smooth(run.parts)
+        _check_coming(run.parts, run.doc)  # after smoothing: the text has the last word
 
     def _label_clauses(self, run: _Run) -> None:
         """One decision per clause; the paragraph's part limits the choices (the grammar
@@ -175,10 +207,15 @@ class Pipeline:
             model = {"review": ReviewLabel, "coming": ComingLabel}.get(part, ClauseLabel)
             user = self.prompts.render("label_clause.user", part=part, clause=clause.text)
             try:
-                run.labels[clause.id] = self._decide(system, model, user, clause.text)
+                label = self._decide(system, model, user, clause.text)
             except AnswerRejected as exc:
                 run.warnings.append(f"clause {clause.id} not labelled: {exc}")
-                run.labels[clause.id] = "other"
+                label = "other"
+            if label == "task" and part == "meeting":
+                # in a paragraph about the meeting, a task is what someone asks for
+                said = run.doc.text[_paragraph_start(run.doc, clause) : clause.end]
+                label = "task" if _REQUEST.search(said) else "other"
+            run.labels[clause.id] = label
 
     def _indicators(self, run: _Run) -> list[Indicator]:
         """Figures found and parsed by code; a figure in a clause the model labelled a task, or
