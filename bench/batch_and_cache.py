@@ -76,7 +76,7 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         print(f"fake server latency {LATENCY * 1000:.0f} ms per call")
-        for jobs, reports in ((1, 6), (4, 16), (16, 48), (64, 128)):
+        for jobs, reports in ((1, 6), (4, 24), (16, 96), (64, 256)):
             rate, share = throughput(jobs, reports, folder)
             print(f"-j {jobs:>2}: {reports:>3} reports, {rate:6.2f} reports/s, "
                   f"{share:.2f} of ideal")

@@ -8,10 +8,12 @@ answers except meta ordinals and dates, and those must be written in the report.
 
 from __future__ import annotations
 
+import copy
 import re
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from instructor import ResponseSchema
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from .grounding import locate
 from .llm import SOURCE
@@ -37,8 +39,22 @@ _NEGATIVE_CUES = re.compile(
 )
 
 
-class _Answer(BaseModel):
+_SCHEMAS: dict[Any, dict[str, Any]] = {}
+
+
+class _Answer(ResponseSchema):
+    """Base of every answer. Subclassing instructor's ResponseSchema up front spares
+    instructor from deriving a wrapper class on every call (most of the per-call overhead)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The schema of an answer never changes; instructor asks for it on every call."""
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
+        return copy.deepcopy(_SCHEMAS[key])  # callers may modify what they get
 
 
 class ParagraphPart(_Answer):

@@ -111,14 +111,19 @@ SECTORS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_PATTERNS = {
-    sector: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words), re.IGNORECASE)
-    for sector, words in SECTORS.items()
-}
+_SECTOR_OF_WORD = {w: sector for sector, words in SECTORS.items() for w in words}
+_KEYWORDS = re.compile(
+    "|".join(
+        rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(_SECTOR_OF_WORD, key=len, reverse=True)
+    ),
+    re.IGNORECASE,
+)
 
 
 def sector_of(text: str) -> str | None:
     """The sector with the most keyword hits in ``text`` (first listed wins a tie), or None."""
-    hits = {sector: len(pattern.findall(text)) for sector, pattern in _PATTERNS.items()}
+    hits = dict.fromkeys(SECTORS, 0)
+    for match in _KEYWORDS.finditer(text):
+        hits[_SECTOR_OF_WORD[match.group().lower()]] += 1
     best = max(hits, key=lambda s: hits[s])
     return best if hits[best] else None

@@ -208,6 +208,12 @@ class Attempt:
         return str(messages[-1].get("content") or "")
 
 
+class _Server(ThreadingHTTPServer):
+    """The stdlib server with a listen backlog for many concurrent clients (default 5)."""
+
+    request_queue_size = 256
+
+
 class FakeOpenAIServer:
     """The server plus its script and its record of attempts. Use as a context manager."""
 
@@ -226,7 +232,7 @@ class FakeOpenAIServer:
 
     def start(self) -> FakeOpenAIServer:
         handler = type("Handler", (_Handler,), {"fake": self})
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        httpd = _Server(("127.0.0.1", 0), handler)
         httpd.daemon_threads = True
         httpd.block_on_close = False  # a hanging handler must not block teardown
         self._httpd = httpd
