@@ -388,6 +388,8 @@ def figure_name(fig: Figure) -> str:
         after = _AFTER_END.split(" " + tail, maxsplit=1)[0]
         after = " ".join(after.split()[:6])
         counted = unit if unit and unit not in _MEASURES else ""
+        if counted and re.search(rf"(?<!\w){re.escape(counted)}(?!\w)", before, re.IGNORECASE):
+            counted = ""  # 'Tổng số xã đạt chuẩn' already says what is counted
         name = " ".join(p for p in (before, counted, after) if p)
     name = " ".join(name.split()[:12]) or (fig.unit or "Số liệu")
     return name[:1].upper() + name[1:]

@@ -43,7 +43,8 @@ Progress = Callable[[str, int, int], None]
 
 _SECTION_OF = {"achievement": "achievements", "shortcoming": "shortcomings", "task": "tasks"}
 #: Words announcing a goal for the coming period rather than a result of this one.
-_GOAL = re.compile(r"phấn đấu|dự kiến|sẽ|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
+#: ("dự kiến" alone is left out: reports use it for estimates of the period's own results.)
+_GOAL = re.compile(r"phấn đấu|\bsẽ\b|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
 _MIN_WORDS = 4  # a clause shorter than this (a byline, "Trong đó:") holds no idea of its own
 _MIN_PARAGRAPH_WORDS = 8  # shorter paragraphs are captions or bylines, not worth a call
 _EXCERPT_CHARS = 300  # a paragraph's part shows in its opening; reading all of it costs time

@@ -118,9 +118,23 @@ def _pick_indicators(
         (keep_r if len(keep_r) > 1 or not keep_t else keep_t).pop()
 
 
+def _told_by_the_table(item: SectionItem, summary: ReportSummary) -> bool:
+    """An achievement that is mostly figures already in the indicator table ("Tổng diện tích
+    gieo trồng 8.360 ha, đạt 97,2% KH"): a bullet would only repeat the table."""
+    spans = [(e.start, e.end) for ind in summary.indicators for e in ind.evidence]
+    for ev in item.evidence:
+        covered = sum(max(0, min(b, ev.end) - max(a, ev.start)) for a, b in spans)
+        if covered < 0.6 * (ev.end - ev.start):
+            return False
+    return True
+
+
 def _pick_items(summary: ReportSummary, caps: Caps, budget_mm: float) -> list[SectionView]:
     """Round-robin over the sections so each keeps its first items when space runs out."""
     pools: dict[str, list[SectionItem]] = {k: getattr(summary, k) for k in SECTION_TITLES}
+    pools["achievements"] = [
+        i for i in pools["achievements"] if not _told_by_the_table(i, summary)
+    ]
     grouped = {k: any(i.sector for i in pool) for k, pool in pools.items()}
     chosen: dict[str, list[int]] = {k: [] for k in pools}
     seen: dict[str, set[str]] = {k: set() for k in pools}
