@@ -18,6 +18,9 @@ __all__ = ["Figure", "PctFact", "find_figures", "numbers_in", "parse_number"]
 _NUM = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
 NUMBER_RE = re.compile(rf"(?<![\d.,])(?:{_NUM})(?![\d])")
 
+#: The name of a figure whose own words name nothing; the pipeline names it by its clause.
+UNNAMED = "Số liệu"
+
 #: Units of measure: a figure in these is named by the words before it, not by its unit.
 _MEASURES = frozenset(
     [
@@ -391,7 +394,7 @@ def figure_name(fig: Figure) -> str:
         if counted and re.search(rf"(?<!\w){re.escape(counted)}(?!\w)", before, re.IGNORECASE):
             counted = ""  # 'Tổng số xã đạt chuẩn' already says what is counted
         name = " ".join(p for p in (before, counted, after) if p)
-    name = " ".join(name.split()[:12]) or (fig.unit or "Số liệu")
+    name = " ".join(name.split()[:12]) or (fig.unit or UNNAMED)
     return name[:1].upper() + name[1:]
 
 

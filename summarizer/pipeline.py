@@ -31,7 +31,7 @@ from .grounding import evidence_for
 from .ingest import Document, Segment
 from .llm import AnswerRejected, LLMClient
 from .meeting import read_meeting_facts
-from .numbers import Figure, find_figures, numbers_in
+from .numbers import UNNAMED, Figure, find_figures, numbers_in
 from .prompts import PromptSet
 from .schema import Indicator, Meta, PlanPct, ReportSummary, RunInfo, SectionItem, Usage
 from .sectors import sector_of
@@ -226,6 +226,8 @@ class Pipeline:
             for fig in find_figures(run.doc.text, clause.start, clause.end):
                 lead = run.doc.text[clause.start : fig.start + (fig.value_at or 0)]
                 target = run.labels.get(clause.id) == "task" or bool(_GOAL.search(lead))
+                if fig.name == UNNAMED:  # "..., đến nay mới đạt 32% KH": the clause names it
+                    fig.name = " ".join(re.split(r"[,;:]", clause.text)[0].split()[:10])
                 indicators.append(self._indicator(run, fig, "target" if target else "result"))
         return indicators
 
