@@ -94,3 +94,11 @@ def test_no_secret_is_ever_written(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert key not in text
     assert "Bearer" not in text and "uthorization" not in text
+
+
+def test_hash_does_not_depend_on_the_installed_pydantic_version() -> None:
+    def reask(version: str) -> dict:
+        error = f"1 validation error\n  For further information visit https://errors.pydantic.dev/{version}/v/value_error"
+        return {"model": "m", "messages": [*MESSAGES, {"role": "user", "content": error}]}
+
+    assert request_hash(reask("2.13")) == request_hash(reask("2.14"))

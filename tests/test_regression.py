@@ -21,7 +21,7 @@ from summarizer.settings import Settings
 from .conftest import DEV_CASSETTES, DEV_REPORTS, ROOT
 
 EXPECTED = ROOT / "tests" / "expected"
-HOW = ("re-record: summarizer eval examples/dev --cassette cassettes/dev --record all; "
+HOW = ("summarizer eval examples/dev --cassette cassettes/dev --record all; "
        "re-accept: SUMMARIZER_ACCEPT=1 pytest tests/test_regression.py")
 
 
