@@ -10,6 +10,7 @@ previous call, so prompts put what is shared first.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import threading
@@ -74,6 +75,9 @@ class LlamaBackend:
             seed=seed,
             verbose=False,
         )
+        # Free the model before interpreter teardown: llama-cpp-python's own finaliser runs too
+        # late and prints a TypeError at exit.
+        atexit.register(self._llm.close)
         # Grammar compilation costs ~100 ms per schema; one report asks the same few dozen times.
         self._grammar_cache: dict[str, Any] = {}
 
