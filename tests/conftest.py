@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from .fake_openai_server import FakeOpenAIServer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "examples" / "dev"
@@ -102,3 +105,33 @@ def rule_based_answers(request: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def fake_rules() -> FakeBackend:
     return FakeBackend(rule_based_answers)
+
+
+#: Settings read from the environment; a test that configures a model clears them first.
+MODEL_ENV = (
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+    "SUMMARIZER_BASE_URL",
+    "SUMMARIZER_API_KEY",
+    "SUMMARIZER_MODEL",
+    "SUMMARIZER_TIMEOUT",
+    "SUMMARIZER_TRANSPORT_ATTEMPTS",
+    "SUMMARIZER_MAX_REASKS",
+    "SUMMARIZER_BACKEND",
+)
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[FakeOpenAIServer]:
+    """A fresh OpenAI-compatible fake server on 127.0.0.1 for one test."""
+    from .fake_openai_server import serve  # it imports the answers defined here
+
+    yield from serve()
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No model settings inherited from the developer's shell."""
+    for name in MODEL_ENV:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,6 @@ from .fake_openai_server import (
     number_not_in_source,
     ok,
     schema_violation,
-    serve,
     status,
     truncated,
 )
@@ -62,25 +60,9 @@ SHORT_REPORT = (
     "Tiến độ giải phóng mặt bằng một số dự án còn chậm.\n\n"
     "Đẩy mạnh chuyển đổi số, nâng cao chất lượng dịch vụ công trực tuyến."
 )
-_ENV = (
-    "OPENAI_BASE_URL",
-    "OPENAI_API_KEY",
-    "SUMMARIZER_BASE_URL",
-    "SUMMARIZER_API_KEY",
-    "SUMMARIZER_MODEL",
-    "SUMMARIZER_TIMEOUT",
-    "SUMMARIZER_TRANSPORT_ATTEMPTS",
-    "SUMMARIZER_MAX_REASKS",
-    "SUMMARIZER_BACKEND",
-)
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def fake_openai() -> Iterator[FakeOpenAIServer]:
-    yield from serve()
 
 
 @pytest.fixture
@@ -97,13 +79,6 @@ def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 def backoffs(slept: list[float]) -> list[float]:
     return [s for s in slept if s > 0]
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
-    return monkeypatch
 
 
 def http_client(
@@ -480,9 +455,7 @@ def test_truncated_answers_drop_items_with_warnings(
     summary = summarize(SHORT_REPORT, client=http_client(fake_openai, env))
     warnings = summary.run.warnings
     assert "meta dropped: answer cut off at the token limit" in warnings
-    assert any(
-        w.startswith(("clause ", "paragraph ")) and "answer cut off" in w for w in warnings
-    )
+    assert any(w.startswith(("clause ", "paragraph ")) and "answer cut off" in w for w in warnings)
     assert summary.meta.unit_name is None and summary.meta.body is None
     assert summary.shortcomings and summary.tasks  # the other clauses are still labelled
     assert_grounded(summary, make_document(SHORT_REPORT).text)

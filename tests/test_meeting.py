@@ -28,10 +28,13 @@ def test_the_reviewed_period_is_not_the_coming_one() -> None:
     assert facts.meeting_date == date(2022, 7, 14)
 
 
-@pytest.mark.parametrize(("text", "period", "months"), [
-    ("kết quả 9 tháng năm 2024 và nhiệm vụ 3 tháng cuối năm 2024", "9 tháng năm 2024", 9),
-    ("Trong 6 tháng qua, năm 2023, huyện đạt nhiều kết quả", "6 tháng đầu năm 2023", 6),
-])
+@pytest.mark.parametrize(
+    ("text", "period", "months"),
+    [
+        ("kết quả 9 tháng năm 2024 và nhiệm vụ 3 tháng cuối năm 2024", "9 tháng năm 2024", 9),
+        ("Trong 6 tháng qua, năm 2023, huyện đạt nhiều kết quả", "6 tháng đầu năm 2023", 6),
+    ],
+)
 def test_period_forms(text: str, period: str, months: int) -> None:
     facts = read_meeting_facts(text)
     assert (facts.period, facts.period_months) == (period, months)

@@ -21,8 +21,10 @@ from summarizer.settings import Settings
 from .conftest import DEV_CASSETTES, DEV_REPORTS, ROOT
 
 EXPECTED = ROOT / "tests" / "expected"
-HOW = ("summarizer eval examples/dev --cassette cassettes/dev --record all; "
-       "re-accept: SUMMARIZER_ACCEPT=1 pytest tests/test_regression.py")
+HOW = (
+    "summarizer eval examples/dev --cassette cassettes/dev --record all; "
+    "re-accept: SUMMARIZER_ACCEPT=1 pytest tests/test_regression.py"
+)
 
 
 def stable_json(report) -> str:
@@ -44,6 +46,9 @@ def test_replayed_summary_matches_the_accepted_one(report) -> None:
     assert expected_path.exists(), f"no accepted summary for {report.name}; {HOW}"
     expected = expected_path.read_text(encoding="utf-8")
     if actual != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                            "accepted", "now", n=2))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(True), actual.splitlines(True), "accepted", "now", n=2
+            )
+        )
         pytest.fail(f"summary of {report.name} changed:\n{diff[:6000]}\n{HOW}", pytrace=False)

@@ -26,7 +26,6 @@ from .fake_openai_server import (
     drop,
     malformed,
     schema_violation,
-    serve,
     status,
 )
 
@@ -39,26 +38,12 @@ REPORT = (
     "Tiến độ giải phóng mặt bằng một số dự án còn chậm.\n\n"
     "Đẩy mạnh chuyển đổi số, nâng cao chất lượng dịch vụ công trực tuyến."
 )
-_ENV = (
-    "OPENAI_BASE_URL",
-    "OPENAI_API_KEY",
-    "SUMMARIZER_BASE_URL",
-    "SUMMARIZER_API_KEY",
-    "SUMMARIZER_MODEL",
-    "SUMMARIZER_TIMEOUT",
-    "SUMMARIZER_TRANSPORT_ATTEMPTS",
-)
 
 
 @pytest.fixture
-def fake_openai() -> Iterator[FakeOpenAIServer]:
-    yield from serve()
-
-
-@pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, fake_openai: FakeOpenAIServer) -> pytest.MonkeyPatch:
-    for name in _ENV:
-        monkeypatch.delenv(name, raising=False)
+def env(env: pytest.MonkeyPatch, fake_openai: FakeOpenAIServer) -> pytest.MonkeyPatch:
+    """The conftest's clean environment, pointed at the fake server with a fake key."""
+    monkeypatch = env
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("SUMMARIZER_TIMEOUT", "0.5")
