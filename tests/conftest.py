@@ -135,3 +135,14 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for name in MODEL_ENV:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run the ``summarizer`` command in-process and return its exit code."""
+    from summarizer.cli import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -26,7 +26,7 @@ from summarizer.errors import ConfigError, ModelError
 from summarizer.llm import LLMClient
 from summarizer.schema import Evidence, Indicator, Meta, PlanPct, ReportSummary, RunInfo
 
-from .conftest import DEV_REPORTS, FakeBackend, rule_based_answers
+from .conftest import DEV_REPORTS, FakeBackend, rule_based_answers, run_cli
 
 Summarise = Callable[[Path], ReportSummary]
 
@@ -352,11 +352,9 @@ def fake_cli(monkeypatch: pytest.MonkeyPatch, backend: FakeBackend) -> list[Path
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        cli.main(argv)
-        raise SystemExit(0)
+    code = run_cli(argv)
     out = capsys.readouterr()
-    return int(exited.value.code or 0), out.out, out.err
+    return code, out.out, out.err
 
 
 def test_cli_batch_then_up_to_date(

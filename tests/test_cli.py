@@ -7,20 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.cli import main
-
-from .conftest import DEV_CASSETTES, DEV_REPORTS
+from .conftest import DEV_CASSETTES, DEV_REPORTS, run_cli
 
 REPORT = DEV_REPORTS[0]
 CASSETTE = DEV_CASSETTES / f"{REPORT.stem}.json"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-        raise SystemExit(0)
+    code = run_cli(argv)
     out = capsys.readouterr()
-    return int(exited.value.code or 0), out.out, out.err
+    return code, out.out, out.err
 
 
 def test_extract_json_replayed_is_grounded(capsys: pytest.CaptureFixture[str]) -> None:

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from summarizer import cli
 from summarizer.answers import ClauseLabel, MetaAnswer
 from summarizer.api import open_client, summarize
 from summarizer.errors import ModelError
@@ -28,7 +27,7 @@ from summarizer.llm import AnswerRejected, LLMClient
 from summarizer.schema import ReportSummary
 from summarizer.settings import Settings
 
-from .conftest import DEV_REPORTS, FakeBackend
+from .conftest import DEV_REPORTS, FakeBackend, run_cli
 from .fake_openai_server import (
     DEFAULT,
     Behaviour,
@@ -464,14 +463,6 @@ def test_truncated_answers_drop_items_with_warnings(
 # -- the CLI: exit codes, one-line messages, no output left behind ---------------------------
 
 
-def _run_cli(argv: list[str]) -> int:
-    try:
-        cli.main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def cli_env(server: FakeOpenAIServer, env: pytest.MonkeyPatch, timeout: float = TIMEOUT) -> None:
     env.setenv("OPENAI_BASE_URL", server.base_url)
     env.setenv("OPENAI_API_KEY", KEY)
@@ -505,7 +496,7 @@ def test_cli_persistent_fault_exits_3_and_writes_nothing(
     out_dir.mkdir()
     fake_openai.default = fault
     cli_env(fake_openai, env, timeout=HANG_TIMEOUT)
-    code = _run_cli(
+    code = run_cli(
         [
             "brief",
             str(report),
@@ -539,7 +530,7 @@ def test_cli_extract_rides_out_transient_faults(
     report.write_text(SHORT_REPORT, encoding="utf-8")
     fake_openai.script(status(503), status(429, retry_after=3), DEFAULT, drop())
     cli_env(fake_openai, env)
-    code = _run_cli(["extract", str(report), "--json", "--base-url", fake_openai.base_url, "-q"])
+    code = run_cli(["extract", str(report), "--json", "--base-url", fake_openai.base_url, "-q"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     summary = ReportSummary.model_validate_json(captured.out)
@@ -560,7 +551,7 @@ def test_cli_brief_writes_the_file_when_the_run_succeeds(
     fake_openai.script(hang(3))
     cli_env(fake_openai, env, timeout=HANG_TIMEOUT)
     out = tmp_path / "out" / "brief.md"
-    assert _run_cli(["brief", str(report), "-o", str(out), "-q"]) == 0
+    assert run_cli(["brief", str(report), "-o", str(out), "-q"]) == 0
     assert out.read_text(encoding="utf-8").strip()
     assert [p.name for p in out.parent.iterdir()] == ["brief.md"]  # and no temp file
 
@@ -577,7 +568,7 @@ def test_cli_endpoint_returning_garbage_exits_3(
     fake_openai.default = malformed("body")
     cli_env(fake_openai, env)
     out = tmp_path / "brief.md"
-    assert _run_cli(["brief", str(report), "-o", str(out), "-q"]) == 3
+    assert run_cli(["brief", str(report), "-o", str(out), "-q"]) == 3
     assert not out.exists()
 
 
@@ -592,7 +583,7 @@ def test_cli_base_url_flag_wins_over_the_environment(
     report.write_text(SHORT_REPORT, encoding="utf-8")
     with FakeOpenAIServer(default=status(401)) as from_env:
         cli_env(from_env, env)
-        code = _run_cli(["extract", str(report), "--base-url", fake_openai.base_url, "-q"])
+        code = run_cli(["extract", str(report), "--base-url", fake_openai.base_url, "-q"])
         assert from_env.chat_attempts == []
     assert code == 0
     assert fake_openai.chat_attempts

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import cli
 from summarizer.api import open_client, summarize
 from summarizer.settings import Settings
 
+from .conftest import run_cli
 from .fake_openai_server import (
     DEFAULT,
     FakeOpenAIServer,
@@ -102,14 +102,6 @@ def assert_server_got_the_key(server: FakeOpenAIServer) -> None:
         assert SECRET_PART not in json.dumps(attempt.body)  # only the header carries it
 
 
-def _run_cli(argv: list[str]) -> int:
-    try:
-        cli.main(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
-
-
 def test_recorded_cassette_and_logs_hold_no_key(
     fake_openai: FakeOpenAIServer,
     env: pytest.MonkeyPatch,
@@ -162,7 +154,7 @@ def test_cli_outputs_files_and_logs_hold_no_key(
     fake_openai.script(status(500), DEFAULT, malformed("content"))
     cassettes = tmp_path / "cassettes"
     assert (
-        _run_cli(
+        run_cli(
             [
                 "extract",
                 str(report),
@@ -183,7 +175,7 @@ def test_cli_outputs_files_and_logs_hold_no_key(
 
     out = tmp_path / "out" / "brief.md"
     assert (
-        _run_cli(
+        run_cli(
             [
                 "brief",
                 str(report),
@@ -204,11 +196,11 @@ def test_cli_outputs_files_and_logs_hold_no_key(
 
     # a failure: the endpoint refuses the key, then a transport fault outlasts the retries
     fake_openai.default = status(401)
-    assert _run_cli(["extract", str(report), "--base-url", url, "-q"]) == 3
+    assert run_cli(["extract", str(report), "--base-url", url, "-q"]) == 3
     refused = capsys.readouterr()
     fake_openai.default = status(503)
     assert (
-        _run_cli(
+        run_cli(
             [
                 "brief",
                 str(report),
