@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from .api import open_client, read_document, summarize
 from .errors import ConfigError, SummarizerError
+from .ingest import Document
+from .llm import LLMClient
 from .schema import ReportSummary
 from .settings import Settings
 
@@ -105,28 +108,40 @@ def _progress(quiet: bool, label: str) -> Iterator[Any]:
         yield update
 
 
-def run_summary(
-    report: Path,
-    *,
-    model: str | None,
-    base_url: str | None,
-    cassette: Path | None,
-    record: Record,
-    prompts: Path | None,
-    quiet: bool,
-) -> ReportSummary:
-    """Summarise one report the way every command does."""
-    overrides: dict[str, Any] = {
-        k: v for k, v in {"model": model, "base_url": base_url}.items() if v
-    }
-    path = _cassette_for(report, cassette)
-    hint = f"summarizer extract {report} --cassette {path} --record all"
+@dataclass(frozen=True)
+class ModelFlags:
+    """The model options every command takes (--model, --base-url, --cassette, --record,
+    --prompts), turned into settings and one client per report in one place."""
+
+    model: str | None
+    base_url: str | None
+    cassette: Path | None
+    record: Record
+    prompts: Path | None
+
+    def settings(self) -> Settings:
+        overrides: dict[str, Any] = {
+            k: v for k, v in {"model": self.model, "base_url": self.base_url}.items() if v
+        }
+        return Settings(**overrides)
+
+    def client_for(self, report: Path, settings: Settings | None = None) -> LLMClient:
+        path = _cassette_for(report, self.cassette)
+        hint = f"summarizer extract {report} --cassette {path} --record all"
+        return open_client(
+            settings or self.settings(),
+            cassette=path,
+            record=self.record.value,
+            rerecord_hint=hint,
+        )
+
+
+def run_summary(report: Path, flags: ModelFlags, quiet: bool) -> tuple[ReportSummary, Document]:
+    """Summarise one report the way every command does; also return the document read."""
     doc = read_document(report)  # bad input fails here, before a model is loaded
-    client = open_client(
-        Settings(**overrides), cassette=path, record=record.value, rerecord_hint=hint
-    )
+    client = flags.client_for(report)
     with _progress(quiet, report.name) as update:
-        return summarize(doc, client=client, prompts=prompts, progress=update)
+        return summarize(doc, client=client, prompts=flags.prompts, progress=update), doc
 
 
 @app.command()
@@ -143,15 +158,7 @@ def extract(
     quiet: QuietOpt = False,
 ) -> None:
     """Print the typed, source-grounded summary of REPORT as JSON."""
-    summary = run_summary(
-        report,
-        model=model,
-        base_url=base_url,
-        cassette=cassette,
-        record=record,
-        prompts=prompts,
-        quiet=quiet,
-    )
+    summary, _ = run_summary(report, ModelFlags(model, base_url, cassette, record, prompts), quiet)
     typer.echo(summary.model_dump_json(indent=2))
 
 
@@ -173,15 +180,7 @@ def brief(
 
     if fmt is Format.docx and output is None:
         raise ConfigError("--format docx needs -o FILE (it is binary)")
-    summary = run_summary(
-        report,
-        model=model,
-        base_url=base_url,
-        cassette=cassette,
-        record=record,
-        prompts=prompts,
-        quiet=quiet,
-    )
+    summary, _ = run_summary(report, ModelFlags(model, base_url, cassette, record, prompts), quiet)
     rendered = render_briefing(summary, fmt.value)
     if output is None:
         typer.echo(rendered)
@@ -203,30 +202,17 @@ def evaluate(
 ) -> None:
     """Summarise every gold-annotated report in FOLDER and score it."""
     from .evaluate import aggregate, format_table, load_gold, score_report
-    from .ingest import load_document
 
-    reports = sorted(
-        p
-        for p in folder.glob("*.txt")
-        if p.with_suffix("").with_suffix(".gold.json").exists()
-        or (folder / f"{p.stem}.gold.json").exists()
-    )
+    reports = sorted(p for p in folder.glob("*.txt") if (folder / f"{p.stem}.gold.json").exists())
     if not reports:
         raise ConfigError(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
     if cassette is not None and not cassette.exists():
         cassette.mkdir(parents=True)
+    flags = ModelFlags(model, base_url, cassette, record, prompts)
     rows = []
     for report in reports:
-        summary = run_summary(
-            report,
-            model=model,
-            base_url=base_url,
-            cassette=cassette,
-            record=record,
-            prompts=prompts,
-            quiet=quiet,
-        )
-        text = load_document(report).text
+        summary, doc = run_summary(report, flags, quiet)
+        text = doc.text
         score = score_report(summary, load_gold(folder / f"{report.stem}.gold.json", text), text)
         usage = summary.run.usage
         rows.append(
@@ -272,20 +258,13 @@ def review(
     quiet: QuietOpt = False,
 ) -> None:
     """Print (or write with -o) an HTML page of REPORT with every evidence span highlighted."""
-    from .ingest import load_document
     from .outputs import write_atomic
     from .render import render_review
 
-    summary = run_summary(
-        report,
-        model=model,
-        base_url=base_url,
-        cassette=cassette,
-        record=record,
-        prompts=prompts,
-        quiet=quiet,
+    summary, doc = run_summary(
+        report, ModelFlags(model, base_url, cassette, record, prompts), quiet
     )
-    page = render_review(summary, load_document(report).text)
+    page = render_review(summary, doc.text)
     if output is None:
         typer.echo(page)
     else:
@@ -362,18 +341,14 @@ def batch(
             f"{' '.join(sources)}: no report files (.txt .md .docx .pdf .html) to summarise"
             " (files directly in OUTDIR are never taken as reports)"
         )
-    overrides: dict[str, Any] = {
-        k: v for k, v in {"model": model, "base_url": base_url}.items() if v
-    }
-    settings = Settings(**overrides)
+    flags = ModelFlags(model, base_url, cassette, record, prompts)
+    settings = flags.settings()
     prompt_version = PromptSet(prompts).version  # a bad --prompts fails before any work
     opening = threading.Lock()  # the first client loads the shared backend exactly once
 
     def summarise(report: Path) -> ReportSummary:
-        path = _cassette_for(report, cassette)
-        hint = f"summarizer extract {report} --cassette {path} --record all"
         with opening:
-            client = open_client(settings, cassette=path, record=record.value, rerecord_hint=hint)
+            client = flags.client_for(report, settings)
         return summarize(report, client=client, prompts=prompts)
 
     bar: Progress | None = None

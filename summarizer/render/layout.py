@@ -132,9 +132,7 @@ def _told_by_the_table(item: SectionItem, summary: ReportSummary) -> bool:
 def _pick_items(summary: ReportSummary, caps: Caps, budget_mm: float) -> list[SectionView]:
     """Round-robin over the sections so each keeps its first items when space runs out."""
     pools: dict[str, list[SectionItem]] = {k: getattr(summary, k) for k in SECTION_TITLES}
-    pools["achievements"] = [
-        i for i in pools["achievements"] if not _told_by_the_table(i, summary)
-    ]
+    pools["achievements"] = [i for i in pools["achievements"] if not _told_by_the_table(i, summary)]
     grouped = {k: any(i.sector for i in pool) for k, pool in pools.items()}
     chosen: dict[str, list[int]] = {k: [] for k in pools}
     seen: dict[str, set[str]] = {k: set() for k in pools}
