@@ -3,18 +3,17 @@
 :func:`locate` maps a quote to a span of the NFC report text: exactly first, then tolerating
 differences in whitespace, case and Vietnamese diacritics (models often drop or change tone
 marks), always returning a span of the *original* text so ``text[start:end]`` is what the
-report really says. :func:`ungrounded_numbers` lists numbers a text states that the source does
-not; the pipeline turns those into validation errors.
+report really says. (Numbers are grounded by construction: ``numbers`` parses them from the
+source, and the pipeline's last gate drops any item stating one the source does not write.)
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from .numbers import numbers_in
 from .schema import Evidence
 
-__all__ = ["evidence_for", "locate", "ungrounded_numbers"]
+__all__ = ["evidence_for", "locate"]
 
 
 def _fold_char(ch: str) -> str:
@@ -71,7 +70,3 @@ def evidence_for(text: str, start: int, end: int) -> Evidence:
     return Evidence(quote=text[start:end], start=start, end=end)
 
 
-def ungrounded_numbers(statement: str, source: str) -> list[float]:
-    """Numbers written in ``statement`` that ``source`` never writes."""
-    known = numbers_in(source)
-    return sorted(n for n in numbers_in(statement) if n not in known)

@@ -179,14 +179,6 @@ class Figure:
     value_at: int | None = None
     value_abs: int | None = field(default=None, repr=False)
 
-    def numbers(self) -> list[float]:
-        """Every number this figure states (all of them came from the clause text)."""
-        out = [n for n in (self.value, self.of_total, self.same_period_pct) if n is not None]
-        out += [p for p, _ in self.plan_pct]
-        if self.change_pct is not None:
-            out.append(abs(self.change_pct))
-        return out
-
 
 def _basis(text: str) -> str:
     """The words after 'X%' up to the next separator: 'dự toán tỉnh giao', 'kế hoạch (KH)'."""
