@@ -171,8 +171,8 @@ class Pipeline:
         return value
 
     def _paragraph_parts(self, run: _Run) -> None:
-        """Review, coming period or the meeting itself: one decision per paragraph. Short
-        paragraphs (titles, captions, bylines) are 'meeting' without asking."""
+        """Review, coming period or the meeting itself: one decision per paragraph. Headings,
+        titles, captions and bylines (``_is_heading``) are 'heading' without asking."""
         system = self.prompts.render("paragraph_part.system")
         paragraphs = run.doc.paragraphs
         for done, para in enumerate(paragraphs, 1):
@@ -220,7 +220,7 @@ class Pipeline:
 
     def _indicators(self, run: _Run) -> list[Indicator]:
         """Figures found and parsed by code; a figure in a clause the model labelled a task, or
-        announced as a goal ('phấn đấu', 'dự kiến'), is a target."""
+        announced as a goal ('phấn đấu', 'sẽ', 'thời gian tới'), is a target."""
         indicators = []
         for clause in run.doc.clauses:
             for fig in find_figures(run.doc.text, clause.start, clause.end):
@@ -281,10 +281,11 @@ class Pipeline:
             return spans_ok and all(n in known for n in numbers)
 
         for section in ("indicators", "achievements", "shortcomings", "tasks"):
-            items = getattr(summary, section)
-            kept = [i for i in items if grounded(i)]
-            for item in items:
-                if item not in kept:
+            kept = []
+            for item in getattr(summary, section):
+                if grounded(item):
+                    kept.append(item)
+                else:
                     run.warnings.append(
                         f"{section}: dropped ungrounded item {item.evidence[0].quote[:60]!r}"
                     )
