@@ -68,5 +68,3 @@ def locate(text: str, quote: str, start_at: int = 0) -> tuple[int, int] | None:
 def evidence_for(text: str, start: int, end: int) -> Evidence:
     """Evidence for a span already known to be in ``text``."""
     return Evidence(quote=text[start:end], start=start, end=end)
-
-

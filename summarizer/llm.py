@@ -161,10 +161,12 @@ class LLMClient:
             content = last.choices[0].message.content if last is not None and last.choices else None
             attempts = exc.failed_attempts or []
             reason = str(attempts[-1].exception) if attempts else str(exc)
+            self._count(rejected=1)
             raise AnswerRejected(_short(reason), content) from exc
         except ModelError:
             raise
         except IncompleteOutputException as exc:
+            self._count(rejected=1)
             raise AnswerRejected("answer cut off at the token limit") from exc
         finally:
             SOURCE.reset(token)

@@ -305,6 +305,7 @@ class Pipeline:
         usage = self.client.usage
         summary = ReportSummary(
             doc=doc.name,
+            text=doc.text,
             meta=meta,
             indicators=indicators,
             **self._sections(run),

@@ -59,7 +59,13 @@ class Indicator(_Model):
     """A quantitative fact of the period (``result``) or a goal for the next one (``target``)."""
 
     name: str
-    value: float | None = None
+    value: float | None = Field(None, description="the figure; for a range, its lower end")
+    value_high: float | None = Field(
+        None, description="upper end of a range ('từ 5-7%' -> value 5, value_high 7), else null"
+    )
+    qualifier: str | None = Field(
+        None, description="how the report bounds the figure, as written: 'trên', 'hơn', 'gần', ..."
+    )
     unit: str | None = None
     of_total: float | None = None
     plan_pct: list[PlanPct] = Field(default_factory=list)
@@ -75,6 +81,11 @@ class SectionItem(_Model):
 
     text: str
     sector: str | None = None
+    confidence: float | None = Field(
+        None,
+        description="the model's probability for this section (null when a rule decided it or "
+        "the backend gives no probabilities)",
+    )
     evidence: list[Evidence] = Field(min_length=1)
 
 
@@ -101,6 +112,9 @@ class Usage(_Model):
     calls: int = 0
     retries: int = Field(0, description="validation re-asks (calls beyond the first per question)")
     transport_retries: int = Field(0, description="attempts repeated after 429/5xx/timeouts")
+    rejected: int = Field(
+        0, description="questions whose answer failed validation on every attempt (item dropped)"
+    )
 
     def add(self, other: Usage) -> Usage:
         return Usage(**{k: getattr(self, k) + getattr(other, k) for k in Usage.model_fields})
@@ -121,6 +135,11 @@ class ReportSummary(_Model):
     """A typed, source-grounded summary of one report."""
 
     doc: str | None = Field(None, description="source file name, when summarised from a file")
+    text: str | None = Field(
+        None,
+        description="the report text every evidence offset indexes: the decoded file text "
+        "(byte-order mark removed), NFC-normalised, nothing else changed",
+    )
     meta: Meta
     indicators: list[Indicator] = Field(default_factory=list)
     achievements: list[SectionItem] = Field(default_factory=list)

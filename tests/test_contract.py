@@ -21,6 +21,7 @@ def test_contract_field_names_follow_the_annotation_format() -> None:
     schema = ReportSummary.model_json_schema()
     assert set(schema["properties"]) == {
         "doc",
+        "text",
         "meta",
         "indicators",
         "achievements",
@@ -32,6 +33,8 @@ def test_contract_field_names_follow_the_annotation_format() -> None:
     assert {
         "name",
         "value",
+        "value_high",
+        "qualifier",
         "unit",
         "of_total",
         "plan_pct",
