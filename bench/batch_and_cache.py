@@ -27,8 +27,10 @@ from summarizer.settings import Settings  # noqa: E402
 from tests.fake_openai_server import answer_by_rules, running_server  # noqa: E402
 
 LATENCY = 0.5
-REPORT = ("Ngày 5-4, Huyện ủy tổ chức hội nghị lần thứ {n}.\n\n"
-          "Thu ngân sách đạt {n} tỷ đồng, bằng 61% dự toán tỉnh giao.")
+REPORT = (
+    "Ngày 5-4, Huyện ủy tổ chức hội nghị lần thứ {n}.\n\n"
+    "Thu ngân sách đạt {n} tỷ đồng, bằng 61% dự toán tỉnh giao."
+)
 
 
 def slow_answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +46,9 @@ def throughput(jobs: int, reports: int, folder: Path) -> tuple[float, float]:
         path.write_text(REPORT.format(n=n + 10 * jobs), encoding="utf-8")
         inputs.append(path)
     with running_server(slow_answer) as server:
-        settings = Settings(base_url=server.base_url, api_key="bench", model="bench",
-                            transport_attempts=1)
+        settings = Settings(
+            base_url=server.base_url, api_key="bench", model="bench", transport_attempts=1
+        )
 
         def summarise(path: Path) -> Any:
             return summarize(path, client=open_client(settings))
@@ -64,7 +67,8 @@ def cache_rerun(folder: Path) -> tuple[int, float, int, float]:
 
     def summarise(path: Path) -> Any:
         client: LLMClient = open_client(
-            Settings(), cassette=ROOT / "cassettes" / "dev" / f"{path.stem}.json")
+            Settings(), cassette=ROOT / "cassettes" / "dev" / f"{path.stem}.json"
+        )
         return summarize(path, client=client)
 
     first = run_batch(inputs, folder / "cache", ["md", "json"], 1, summarise)
@@ -78,8 +82,11 @@ if __name__ == "__main__":
         print(f"fake server latency {LATENCY * 1000:.0f} ms per call")
         for jobs, reports in ((1, 6), (4, 24), (16, 96), (64, 256)):
             rate, share = throughput(jobs, reports, folder)
-            print(f"-j {jobs:>2}: {reports:>3} reports, {rate:6.2f} reports/s, "
-                  f"{share:.2f} of ideal")
+            print(
+                f"-j {jobs:>2}: {reports:>3} reports, {rate:6.2f} reports/s, {share:.2f} of ideal"
+            )
         calls1, s1, calls2, s2 = cache_rerun(folder)
-        print(f"dev batch: first run {calls1} model calls (replayed) in {s1:.2f} s; "
-              f"re-run {calls2} model calls in {s2:.2f} s")
+        print(
+            f"dev batch: first run {calls1} model calls (replayed) in {s1:.2f} s; "
+            f"re-run {calls2} model calls in {s2:.2f} s"
+        )

@@ -38,7 +38,7 @@ def grounding_ms(repeat: int = 20) -> tuple[int, float]:
     """Figures and spans of a 10,000-character report, plus locating 50 quotes in it."""
     text = "\n\n".join(r.read_text(encoding="utf-8") for r in REPORTS)[:10_000]
     doc = make_document(text)
-    quotes = [c.text for c in doc.clauses[::max(1, len(doc.clauses) // 50)]][:50]
+    quotes = [c.text for c in doc.clauses[:: max(1, len(doc.clauses) // 50)]][:50]
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -51,8 +51,12 @@ def grounding_ms(repeat: int = 20) -> tuple[int, float]:
 
 
 if __name__ == "__main__":
-    summarize(REPORTS[0], client=open_client(
-        Settings(), cassette=ROOT / "cassettes" / "dev" / f"{REPORTS[0].stem}.json"))  # warm up
+    summarize(
+        REPORTS[0],
+        client=open_client(
+            Settings(), cassette=ROOT / "cassettes" / "dev" / f"{REPORTS[0].stem}.json"
+        ),
+    )  # warm up
     rows = [(r.stem, len(load_document(r).text), replay_ms(r)) for r in REPORTS]
     for name, chars, ms in rows:
         print(f"{name}  {chars:>6} chars  {ms:7.1f} ms per report (replayed, excluding the model)")

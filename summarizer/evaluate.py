@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .evaltable import aggregate, format_table
 from .schema import Indicator, IndicatorKind, Meta, PlanPct, ReportSummary, SectionItem
 
 __all__ = [
@@ -27,12 +28,14 @@ __all__ = [
     "GoldIndicator",
     "IndicatorScore",
     "MetaScore",
+    "NameScore",
     "ReportScore",
     "SectionScore",
     "UngroundedNumber",
     "aggregate",
     "format_table",
     "load_gold",
+    "name_is_right",
     "numbers_in_text",
     "score_report",
 ]
@@ -147,6 +150,14 @@ class SectionScore(_Model):
     verdicts: list[Literal["right", "wrong", "neutral"]]
 
 
+class NameScore(_Model):
+    """Indicator names on strictly matched pairs, by ANNOTATION.md's "Indicator names" rule."""
+
+    right: int
+    total: int
+    verdicts: list[bool] = Field(description="per strict pair, in pair order")
+
+
 class MetaScore(_Model):
     """Per-field equality of the ten meta fields."""
 
@@ -163,6 +174,17 @@ class ReportScore(_Model):
     ungrounded: list[UngroundedNumber]
     sections: dict[str, SectionScore]
     meta: MetaScore
+    strict_indicators: IndicatorScore = Field(
+        description="matches whose evidence also overlaps the gold figure's quote"
+    )
+    strict_sections: dict[str, SectionScore] = Field(
+        description="an item right when half its characters lie in gold quotes of its section; "
+        "a gold quote found when half of it is covered"
+    )
+    outside_span: list[UngroundedNumber] = Field(
+        description="numbers an indicator states that its own evidence span does not write"
+    )
+    names: NameScore
 
 
 def _nfc(s: str) -> str:
@@ -224,12 +246,30 @@ def _field_agrees(field: str, pred: Indicator, gold: GoldIndicator) -> bool:
     return _same(getattr(pred, field), getattr(gold, field))
 
 
-def _score_indicators(preds: list[Indicator], golds: list[GoldIndicator]) -> IndicatorScore:
-    """Greedy one-to-one matching in prediction order, each to the first free gold match."""
+def _score_indicators(
+    preds: list[Indicator],
+    golds: list[GoldIndicator],
+    gold_spans: list[Span] | None = None,
+) -> IndicatorScore:
+    """Greedy one-to-one matching in prediction order, each to the first free gold match.
+
+    With ``gold_spans`` (the gold quotes' spans) a pair also needs the prediction's evidence
+    to overlap the gold quote: the strict rule, "the figure was found in the right place".
+    """
     used: set[int] = set()
     pairs: list[tuple[int, int]] = []
     for i, pred in enumerate(preds):
-        j = next((j for j, g in enumerate(golds) if j not in used and _matches(pred, g)), None)
+        spans = [(e.start, e.end) for e in pred.evidence]
+        j = next(
+            (
+                j
+                for j, g in enumerate(golds)
+                if j not in used
+                and _matches(pred, g)
+                and (gold_spans is None or _touches(spans, [gold_spans[j]]))
+            ),
+            None,
+        )
         if j is not None:
             used.add(j)
             pairs.append((i, j))
@@ -245,6 +285,43 @@ def _score_indicators(preds: list[Indicator], golds: list[GoldIndicator]) -> Ind
         all_pct_agree_count=all_pct,
         all_pct_agree=_ratio(all_pct, tp),
     )
+
+
+#: ANNOTATION.md "Indicator names": abbreviations read in full, filler words ignored.
+_ABBREVIATIONS = {
+    "ntm": "nông thôn mới",
+    "kh": "kế hoạch",
+    "ck": "cùng kỳ",
+    "cn": "công nghiệp",
+    "ttcn": "tiểu thủ công nghiệp",
+}
+_NAME_FILLERS = frozenset(
+    ["số", "của", "các", "và", "được", "đã", "có", "những", "toàn", "huyện", "xã"]
+)
+
+
+def _name_words(name: str) -> list[str]:
+    words: list[str] = []
+    for word in re.findall(r"\w+", _nfc(name).lower()):
+        words += _ABBREVIATIONS.get(word, word).split()
+    return [w for w in words if w not in _NAME_FILLERS]
+
+
+def name_is_right(predicted: str, gold: str) -> bool:
+    """At least 70% of the gold name's words, and not longer than twice the gold name plus
+    three words (a whole clause offered as a name is not a name)."""
+    want, have = _name_words(gold), _name_words(predicted)
+    if not want:
+        return True
+    held = sum(1 for w in want if w in set(have))
+    return held >= 0.7 * len(want) and len(have) <= 2 * len(want) + 3
+
+
+def _score_names(
+    preds: list[Indicator], golds: list[GoldIndicator], pairs: list[tuple[int, int]]
+) -> NameScore:
+    verdicts = [name_is_right(preds[i].name, golds[j].name) for i, j in pairs]
+    return NameScore(right=sum(verdicts), total=len(verdicts), verdicts=verdicts)
 
 
 def numbers_in_text(text: str) -> set[float]:
@@ -266,17 +343,45 @@ def numbers_in_text(text: str) -> set[float]:
     return found
 
 
+def _indicator_numbers(ind: Indicator, at: str) -> list[tuple[str, float]]:
+    """(where, value) for every number one indicator asserts."""
+    out: list[tuple[str, float]] = []
+    for field in ("value", "value_high", "of_total", "same_period_pct"):
+        if (v := getattr(ind, field)) is not None:
+            out.append((f"{at}.{field}", v))
+    out += [(f"{at}.plan_pct[{k}]", p.pct) for k, p in enumerate(ind.plan_pct)]
+    if ind.change_pct is not None:
+        out.append((f"{at}.change_pct", ind.change_pct))
+    return out
+
+
+def _written_in(where: str, value: float, known: set[float]) -> bool:
+    # "giảm 0,72%" is written unsigned: a change is grounded by its magnitude.
+    target = abs(value) if where.endswith(".change_pct") else value
+    return any(abs(target - n) <= 1e-6 for n in known)
+
+
+def _outside_own_span(summary: ReportSummary, text: str) -> list[UngroundedNumber]:
+    """Numbers an indicator states that its own evidence does not write (strict rule): a
+    figure read from elsewhere, or misread, even if the number occurs somewhere else."""
+    out = []
+    for i, ind in enumerate(summary.indicators):
+        known: set[float] = set()
+        for e in ind.evidence:
+            known |= numbers_in_text(text[e.start : e.end])
+        out += [
+            UngroundedNumber(where=where, value=v)
+            for where, v in _indicator_numbers(ind, f"indicators[{i}]")
+            if not _written_in(where, v, known)
+        ]
+    return out
+
+
 def _stated_numbers(summary: ReportSummary) -> list[tuple[str, float]]:
     """(where, value) for every number the summary asserts, in summary order."""
     out: list[tuple[str, float]] = []
     for i, ind in enumerate(summary.indicators):
-        at = f"indicators[{i}]"
-        for field in ("value", "of_total", "same_period_pct"):
-            if (v := getattr(ind, field)) is not None:
-                out.append((f"{at}.{field}", v))
-        out += [(f"{at}.plan_pct[{k}]", p.pct) for k, p in enumerate(ind.plan_pct)]
-        if ind.change_pct is not None:
-            out.append((f"{at}.change_pct", ind.change_pct))
+        out += _indicator_numbers(ind, f"indicators[{i}]")
     for field in ("meeting_no", "year"):
         if (v := getattr(summary.meta, field)) is not None:
             out.append((f"meta.{field}", float(v)))
@@ -319,6 +424,51 @@ def _score_section(
     )
 
 
+def _inside(span: Span, targets: list[Span]) -> int:
+    """How many characters of ``span`` lie inside the union of ``targets``."""
+    a, b = span
+    cuts = sorted((max(a, s), min(b, e)) for s, e in targets if s < b and a < e)
+    covered, reach = 0, a
+    for s, e in cuts:
+        s = max(s, reach)
+        if e > s:
+            covered += e - s
+            reach = e
+    return covered
+
+
+def _score_section_strict(
+    items: list[SectionItem], gold: list[Span], others: list[Span], free: list[Span]
+) -> SectionScore:
+    """Right = at least half of the item's evidence characters lie inside gold quotes of this
+    section; found = at least half of a gold quote's characters are covered by this section's
+    items. Neutral as in :func:`_score_section`."""
+    verdicts: list[Literal["right", "wrong", "neutral"]] = []
+    predicted: list[Span] = []
+    for item in items:
+        spans = [(ev.start, ev.end) for ev in item.evidence]
+        predicted += spans
+        size = sum(e - s for s, e in spans)
+        if size and 2 * sum(_inside(sp, gold) for sp in spans) >= size:
+            verdicts.append("right")
+        elif _touches(spans, free) and not _touches(spans, others + gold):
+            verdicts.append("neutral")
+        else:
+            verdicts.append("wrong")
+    recalled = sum(1 for g in gold if 2 * _inside(g, predicted) >= g[1] - g[0])
+    right, wrong, neutral = (verdicts.count(v) for v in ("right", "wrong", "neutral"))
+    return SectionScore(
+        right=right,
+        wrong=wrong,
+        neutral=neutral,
+        recalled=recalled,
+        n_gold=len(gold),
+        precision=_ratio(right, right + wrong),
+        recall=_ratio(recalled, len(gold)),
+        verdicts=verdicts,
+    )
+
+
 def _meta_value(v: Any) -> Any:
     if isinstance(v, str):
         return _norm_str(v)
@@ -338,110 +488,26 @@ def score_report(summary: ReportSummary, gold: Gold, text: str) -> ReportScore:
     spans = gold.spans(text)
     section_spans = [s for sec in SECTIONS for s in spans[sec]]
     free = [s for s in spans["indicators"] if not _touches([s], section_spans)]
-    sections = {
-        sec: _score_section(
-            getattr(summary, sec),
-            spans[sec],
-            [s for other in SECTIONS if other != sec for s in spans[other]],
-            free,
-        )
-        for sec in SECTIONS
-    }
+    sections, strict_sections = {}, {}
+    for sec in SECTIONS:
+        others = [s for other in SECTIONS if other != sec for s in spans[other]]
+        items = getattr(summary, sec)
+        sections[sec] = _score_section(items, spans[sec], others, free)
+        strict_sections[sec] = _score_section_strict(items, spans[sec], others, free)
     stated = _stated_numbers(summary)
     known = numbers_in_text(text)
-    ungrounded = []
-    for where, v in stated:
-        # "giảm 0,72%" is written unsigned: a change is grounded by its magnitude.
-        target = abs(v) if where.endswith(".change_pct") else v
-        if not any(abs(target - n) <= 1e-6 for n in known):
-            ungrounded.append(UngroundedNumber(where=where, value=v))
+    strict = _score_indicators(summary.indicators, gold.indicators, spans["indicators"])
     return ReportScore(
         doc=summary.doc or gold.doc,
         indicators=_score_indicators(summary.indicators, gold.indicators),
         numbers_checked=len(stated),
-        ungrounded=ungrounded,
+        ungrounded=[
+            UngroundedNumber(where=w, value=v) for w, v in stated if not _written_in(w, v, known)
+        ],
         sections=sections,
         meta=_score_meta(summary.meta, gold.meta),
+        strict_indicators=strict,
+        strict_sections=strict_sections,
+        outside_span=_outside_own_span(summary, text),
+        names=_score_names(summary.indicators, gold.indicators, strict.pairs),
     )
-
-
-def aggregate(scores: list[ReportScore]) -> dict[str, Any]:
-    """The overall line: pooled counts (micro averages), so empty sections weigh nothing."""
-    ind = [s.indicators for s in scores]
-    tp, n_pred, n_gold = (sum(getattr(x, k) for x in ind) for k in ("tp", "n_pred", "n_gold"))
-    agree = {f: sum(x.field_agree[f] for x in ind) for f in PAIR_FIELDS}
-    sections: dict[str, dict[str, Any]] = {}
-    for sec in SECTIONS:
-        sc = [s.sections[sec] for s in scores]
-        c = {k: sum(getattr(x, k) for x in sc) for k in ("right", "wrong", "neutral", "recalled")}
-        c["n_gold"] = sum(x.n_gold for x in sc)
-        c["precision"] = _ratio(c["right"], c["right"] + c["wrong"])
-        c["recall"] = _ratio(c["recalled"], c["n_gold"])
-        sections[sec] = c
-    return {
-        "reports": len(scores),
-        "indicators": _prf(tp, n_pred, n_gold),
-        "fields": {
-            "pairs": tp,
-            **{f: _ratio(n, tp) for f, n in agree.items()},
-            "all_pct_agree": _ratio(sum(x.all_pct_agree_count for x in ind), tp),
-            "accuracy": _ratio(sum(agree.values()), tp * len(PAIR_FIELDS)),
-        },
-        "ungrounded": sum(len(s.ungrounded) for s in scores),
-        "numbers_checked": sum(s.numbers_checked for s in scores),
-        "sections": sections,
-        "meta_accuracy": _ratio(sum(s.meta.accuracy for s in scores), len(scores)),
-    }
-
-
-_COLUMNS: tuple[str, ...] = ("ind P", "ind R", "ind F1", "fields", "ungr")
-_COLUMNS += tuple(f"{s[0].upper()} {m}" for s in SECTIONS for m in ("P", "R"))
-_COLUMNS += ("meta", "sec", "calls", "retr", "tokens")
-_RUN_KEYS = ("seconds", "calls", "retries", "tokens")
-
-
-def _fmt(v: Any, digits: int = 2) -> str:
-    if v is None:
-        return "–"
-    return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
-
-
-def _cells(name: str, agg: dict[str, Any], run: dict[str, Any]) -> list[str]:
-    """One table line from an :func:`aggregate` dict (a report's own is ``aggregate([s])``)."""
-    ind, sec = agg["indicators"], agg["sections"]
-    return [
-        name,
-        *(_fmt(ind[k]) for k in ("precision", "recall", "f1")),
-        _fmt(agg["fields"]["accuracy"]),
-        str(agg["ungrounded"]),
-        *(_fmt(sec[s][k]) for s in SECTIONS for k in ("precision", "recall")),
-        _fmt(agg["meta_accuracy"]),
-        *(_fmt(run.get(k), 1) for k in _RUN_KEYS),
-    ]
-
-
-def format_table(
-    rows: list[tuple[str, ReportScore, dict[str, Any]]], overall: dict[str, Any]
-) -> str:
-    """Fixed-width plain text: one line per report, then the ``overall`` line.
-
-    The third tuple element carries run cost (``seconds``, ``calls``, ``retries``, ``tokens``;
-    any may be missing). The overall line sums whichever of them the rows give.
-    """
-    totals = {
-        k: sum(r[k] for _, _, r in rows if r.get(k) is not None)
-        for k in _RUN_KEYS
-        if any(r.get(k) is not None for _, _, r in rows)
-    }
-    lines = [["report", *_COLUMNS]]
-    lines += [_cells(name, aggregate([s]), run) for name, s, run in rows]
-    lines.append(_cells("OVERALL", overall, totals))
-    widths = [max(len(line[c]) for line in lines) for c in range(len(lines[0]))]
-
-    def render(line: list[str]) -> str:
-        cells = [line[0].ljust(widths[0])]
-        cells += [cell.rjust(w) for cell, w in zip(line[1:], widths[1:], strict=True)]
-        return "  ".join(cells).rstrip()
-
-    rule = "-" * len(render(lines[0]))
-    return "\n".join([render(lines[0]), rule, *map(render, lines[1:-1]), rule, render(lines[-1])])

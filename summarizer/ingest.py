@@ -1,9 +1,11 @@
 """Report file or text -> :class:`Document`: NFC text cut into sentences and clauses with spans.
 
-Everything downstream cites character offsets into ``Document.text``, so this is the one place
-where text is normalised (NFC, newlines) and the one place that decides what a clause is.
-Reading other formats (.docx, .pdf, .html) lives in ``summarizer.readers``; this module only
-sees text.
+Everything downstream cites character offsets into ``Document.text``, and a service holding only
+the JSON and the file must find the quoted characters. So the text is the decoded file text
+(byte-order mark removed) in NFC, **nothing else changed**: line endings (CRLF stays CRLF),
+leading blank lines, no-break spaces and trailing spaces are kept, and segmentation treats them
+as whitespace instead. This is also the one place that decides what a clause is. Reading other
+formats (.docx, .pdf, .html) lives in ``summarizer.readers``; this module only sees text.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from .errors import InputError
 __all__ = ["Document", "Segment", "decode_text", "load_document", "make_document"]
 
 #: A sentence ends at . ! ? … followed by space and an upper-case letter, digit, quote or bullet.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t]+(?=[\"“(\-–•*0-9A-ZĐÀ-ỸẠ-Ỹ])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t\u00a0]+(?=[\"“(\-–•*0-9A-ZĐÀ-ỸẠ-Ỹ])")
+#: A paragraph is one line of the file, whatever its line ending.
+_LINE = re.compile(r"[^\r\n]+")
 #: Clause breaks inside a sentence: semicolons, and a colon that opens a list of directions.
 _CLAUSE_BREAK = re.compile(r";\s+|:\s+(?=[A-ZĐÀ-Ỹa-zđà-ỹ])")
 _MIN_CLAUSE_CHARS = 25
@@ -52,10 +56,10 @@ class Document:
 
     def head(self, max_chars: int = 900) -> str:
         """The opening of the report (title, date, first paragraph), cut at a sentence end."""
-        if len(self.text) <= max_chars:
-            return self.text
-        cut = max((s.end for s in self.sentences if s.end <= max_chars), default=max_chars)
-        return self.text[:cut]
+        cut = len(self.text)
+        if cut > max_chars:
+            cut = max((s.end for s in self.sentences if s.end <= max_chars), default=max_chars)
+        return "\n".join(line.strip() for line in self.text[:cut].splitlines()).strip()
 
 
 def decode_text(data: bytes, source: str = "input") -> str:
@@ -101,10 +105,9 @@ def _utf8_letters(data: bytes) -> int:
 
 
 def normalise(text: str) -> str:
-    """NFC (Vietnamese often arrives decomposed), Unix newlines, no NULs or trailing spaces."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\x00", "").replace("\u00a0", " ")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+    """NFC only (Vietnamese often arrives decomposed): every other character stays where the
+    file has it, so offsets into the result are offsets into the decoded file (NFC aside)."""
+    return unicodedata.normalize("NFC", text)
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -140,7 +143,7 @@ def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
 def make_document(text: str, name: str | None = None) -> Document:
     """Normalise ``text`` and cut it into sentences and clauses (the units the model labels)."""
     text = normalise(text)
-    if not text:
+    if not text.strip():
         raise InputError(f"{name or 'input'}: no text to summarise")
     if len(text) > MAX_CHARS:
         raise InputError(
@@ -148,8 +151,7 @@ def make_document(text: str, name: str | None = None) -> Document:
             f"(limit {MAX_CHARS:,}); split it into separate reports"
         )
     doc = Document(text=text, name=name)
-    paragraph_re = re.compile(r"[^\n]+")
-    for match in paragraph_re.finditer(text):
+    for match in _LINE.finditer(text):
         pa, pb = _strip_span(text, match.start(), match.end())
         if pb <= pa:
             continue

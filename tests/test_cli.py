@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -19,16 +21,25 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out.out, out.err
 
 
+def _digit_readings(span: str) -> set[float]:
+    """Every number a reader could see in ``span``, under both decimal conventions; written
+    here, independently of summarizer.numbers, so a misread cannot check itself."""
+    found: set[float] = set()
+    for token in re.findall(r"\d+(?:[.,]\d+)*", span):
+        found.add(float(token.replace(".", "").replace(",", ".")))
+        found.add(float(token.replace(",", "")))
+        if token.count(".") + token.count(",") == 1:
+            found.add(float(token.replace(",", ".")))
+    return found
+
+
 def test_extract_json_replayed_is_grounded(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["extract", str(REPORT), "--json", "--cassette", str(CASSETTE)], capsys)
     assert code == 0
     data = json.loads(out)
-    text = REPORT.read_text(encoding="utf-8").strip()
-    from summarizer.ingest import normalise
-    from summarizer.numbers import numbers_in
-
-    text = normalise(text)
-    known = numbers_in(text)
+    # The offsets index the file's own text (decoded, NFC): no stripping, no other changes.
+    text = unicodedata.normalize("NFC", REPORT.read_bytes().decode("utf-8-sig"))
+    assert data["text"] == text
     quotes = [
         e
         for k in ("indicators", "achievements", "shortcomings", "tasks")
@@ -39,13 +50,15 @@ def test_extract_json_replayed_is_grounded(capsys: pytest.CaptureFixture[str]) -
     for ev in quotes:
         assert text[ev["start"] : ev["end"]] == ev["quote"]
     for ind in data["indicators"]:
+        own = _digit_readings(" ".join(e["quote"] for e in ind["evidence"]))
         for n in [
             ind["value"],
             ind["of_total"],
             ind["same_period_pct"],
             *(p["pct"] for p in ind["plan_pct"]),
+            None if ind["change_pct"] is None else abs(ind["change_pct"]),
         ]:
-            assert n is None or n in known
+            assert n is None or n in own, (n, ind["evidence"][0]["quote"])
     assert data["run"]["backend"] == "llama"
     assert data["run"]["usage"]["calls"] > 0
 

@@ -16,10 +16,19 @@ from summarizer.evaluate import (
     aggregate,
     format_table,
     load_gold,
+    name_is_right,
     numbers_in_text,
     score_report,
 )
-from summarizer.schema import Evidence, Indicator, Meta, ReportSummary, RunInfo, SectionItem
+from summarizer.schema import (
+    Evidence,
+    Indicator,
+    Meta,
+    PlanPct,
+    ReportSummary,
+    RunInfo,
+    SectionItem,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "examples" / "dev"
 PAIR = "000_97fc47a35074beef"
@@ -76,6 +85,13 @@ def assert_perfect(score: ReportScore, gold: Gold) -> None:
         expected = 1.0 if getattr(gold, sec) else None
         assert (s.precision, s.recall, s.wrong, s.neutral) == (expected, expected, 0, 0), sec
     assert score.meta.accuracy == 1.0
+    assert score.strict_indicators.tp == len(gold.indicators)
+    assert score.outside_span == []
+    assert score.names.right == score.names.total == len(gold.indicators)
+    for sec in SECTIONS:
+        s = score.strict_sections[sec]
+        expected = 1.0 if getattr(gold, sec) else None
+        assert (s.precision, s.recall, s.wrong, s.neutral) == (expected, expected, 0, 0), sec
 
 
 def test_perfect_prediction_on_bundled_pair(pair: tuple[Gold, str]) -> None:
@@ -286,7 +302,7 @@ def test_report_score_round_trips_through_json(pair: tuple[Gold, str]) -> None:
     assert ReportScore.model_validate_json(score.model_dump_json()) == score
 
 
-def test_format_table_has_a_row_per_report_and_overall(pair: tuple[Gold, str]) -> None:
+def test_format_table_has_a_strict_and_a_lenient_table(pair: tuple[Gold, str]) -> None:
     gold, text = pair
     good = score_report(perfect(gold, text), gold, text)
     bad = score_report(ReportSummary(meta=Meta(), run=RUN), gold, text)
@@ -294,12 +310,113 @@ def test_format_table_has_a_row_per_report_and_overall(pair: tuple[Gold, str]) -
         ("good", good, {"seconds": 1.25, "calls": 3, "retries": 1, "tokens": 900}),
         ("bad", bad, {"seconds": 2.25, "calls": 2}),
     ]
-    table = format_table(rows, aggregate([good, bad]))
-    lines = table.splitlines()
-    assert len(lines) == 6  # header, rule, 2 reports, rule, overall
-    assert lines[0].split()[:4] == ["report", "ind", "P", "ind"]
-    assert lines[2].split()[0] == "good" and "1.00" in lines[2]
-    assert lines[3].split()[0] == "bad" and "–" in lines[3]
-    overall = lines[5].split()
-    assert overall[0] == "OVERALL"
-    assert overall[-4:] == ["3.5", "5", "1", "900"]
+    strict, lenient = format_table(rows, aggregate([good, bad])).split("\n\n")
+    for table, first in ((strict, "strict"), (lenient, "lenient")):
+        lines = table.splitlines()
+        assert len(lines) == 6  # header, rule, 2 reports, rule, overall
+        assert lines[0].split()[:4] == [first, "ind", "P", "ind"]
+        assert lines[2].split()[0] == "good" and "1.00" in lines[2]
+        assert lines[3].split()[0] == "bad" and "–" in lines[3]
+        assert lines[5].split()[0] == "OVERALL"
+    assert strict.splitlines()[5].split()[-4:] == ["3.5", "5", "1", "900"]
+    assert "names" in strict.splitlines()[0] and "ungr" in lenient.splitlines()[0]
+
+
+# -- strict rules (ANNOTATION.md "Strict scores" and "Indicator names") ----------------------
+
+INVENTED = (
+    "Ngày 5/7, huyện Sơn Khê tổ chức hội nghị. Thu ngân sách đạt 3.5% dự toán. "
+    "Diện tích lúa 1.250 ha, đạt 96% kế hoạch. Sản lượng cá 420 tấn."
+)
+
+
+def test_strict_indicator_needs_its_evidence_on_the_gold_quote() -> None:
+    text = "Diện tích lúa 1.250 ha, đạt 96% kế hoạch. Tổng kết: lúa 1.250 ha."
+    gold = Gold(
+        meta=Meta(),
+        indicators=[
+            GoldIndicator(
+                name="Diện tích lúa",
+                quote="Diện tích lúa 1.250 ha, đạt 96% kế hoạch",
+                value=1250,
+                unit="ha",
+            )
+        ],
+    )
+    elsewhere = Indicator(
+        name="Diện tích lúa", value=1250, unit="ha", evidence=[ev(text, "lúa 1.250 ha.")]
+    )
+    summary = ReportSummary(meta=Meta(), indicators=[elsewhere], run=RUN)
+    score = score_report(summary, gold, text)
+    assert score.indicators.tp == 1  # the same value: lenient match
+    assert score.strict_indicators.tp == 0  # but not where the report says it
+
+
+def test_strict_section_item_needs_half_of_it_inside_gold() -> None:
+    text = (
+        "Sản xuất nông nghiệp phát triển khá. Các đại biểu dự hội nghị gồm lãnh đạo các ban, "
+        "ngành, đoàn thể và bí thư các chi bộ trong toàn huyện."
+    )
+    gold = Gold(meta=Meta(), achievements=["Sản xuất nông nghiệp phát triển khá."])
+    summary = ReportSummary(meta=Meta(), achievements=[item(text, text)], run=RUN)
+    score = score_report(summary, gold, text)
+    assert score.sections["achievements"].verdicts == ["right"]  # it overlaps: lenient
+    strict = score.strict_sections["achievements"]
+    assert strict.verdicts == ["wrong"] and strict.recalled == 1  # gold covered, item too wide
+
+
+def test_strict_recall_needs_half_of_the_gold_quote_covered() -> None:
+    text = "Công tác cải cách hành chính được đẩy mạnh, tỷ lệ hồ sơ đúng hạn tăng rõ rệt."
+    gold = Gold(meta=Meta(), achievements=[text])
+    summary = ReportSummary(meta=Meta(), achievements=[item(text, "Công tác cải cách")], run=RUN)
+    score = score_report(summary, gold, text)
+    assert score.sections["achievements"].recalled == 1
+    assert score.strict_sections["achievements"].recalled == 0
+    assert score.strict_sections["achievements"].verdicts == ["right"]  # all of it inside gold
+
+
+def test_a_misread_number_is_outside_its_own_span_though_written_elsewhere() -> None:
+    text = INVENTED
+    gold = Gold(meta=Meta())
+    misread = Indicator(
+        name="Thu ngân sách",
+        plan_pct=[PlanPct(pct=5, basis="dự toán")],
+        evidence=[ev(text, "Thu ngân sách đạt 3.5% dự toán")],
+    )
+    right = Indicator(
+        name="Sản lượng cá", value=420, unit="tấn", evidence=[ev(text, "Sản lượng cá 420 tấn")]
+    )
+    summary = ReportSummary(meta=Meta(), indicators=[misread, right], run=RUN)
+    score = score_report(summary, gold, text)
+    assert score.ungrounded == []  # "5" occurs in "Ngày 5/7": the whole-report check passes it
+    assert score.outside_span == [UngroundedNumber(where="indicators[0].plan_pct[0]", value=5)]
+
+
+@pytest.mark.parametrize(
+    ("predicted", "gold", "right"),
+    [
+        ("Tổng thu ngân sách nhà nước trên địa bàn", "Thu ngân sách nhà nước", True),
+        ("Thu ngân sách", "Thu ngân sách nhà nước", False),  # 3 of 5 words
+        ("Số xã đạt chuẩn nông thôn mới", "Xã đạt chuẩn NTM", True),  # NTM read in full
+        ("Sản lượng lương thực", "Sản lượng lương thực có hạt", True),  # 4 of 5 = 0.8
+        (
+            "Tổng diện tích gieo trồng cây hàng năm của huyện trong vụ đông xuân năm nay "
+            "đạt kết quả khá so với cùng kỳ năm trước",
+            "Diện tích gieo trồng",
+            False,  # holds the words, but a clause is not a name
+        ),
+        ("Kết nạp đảng viên mới", "Đảng viên mới kết nạp", True),
+    ],
+)
+def test_name_rule(predicted: str, gold: str, right: bool) -> None:
+    assert name_is_right(predicted, gold) is right
+
+
+def test_names_are_scored_on_strict_pairs(pair: tuple[Gold, str]) -> None:
+    gold, text = pair
+    summary = perfect(gold, text)
+    summary.indicators[0].name = "Chỉ tiêu"
+    score = score_report(summary, gold, text)
+    n = len(gold.indicators)
+    assert (score.names.right, score.names.total) == (n - 1, n)
+    assert aggregate([score])["strict"]["names"]["accuracy"] == pytest.approx((n - 1) / n)

@@ -122,3 +122,44 @@ def test_parse_number_round_trips_vietnamese_formatting(whole: int, frac: int) -
     grouped = f"{whole:,}".replace(",", ".")
     assert parse_number(grouped) == whole
     assert parse_number(f"{grouped},{frac:03d}") == pytest.approx(whole + frac / 1000)
+
+
+def test_offsets_index_the_file_text_of_a_crlf_file_with_bom_and_blank_lines(
+    tmp_path, fake_openai, env, capsys
+) -> None:
+    """A service given the JSON and the file finds every quoted character (issue 11, item 17):
+    decode the file (the BOM is not text), NFC it, and slice. Nothing else is changed, so a
+    CRLF file does not drift by one character per line."""
+    import json
+
+    from .conftest import run_cli
+
+    lines = [
+        "",
+        "  ",
+        "Hội nghị Ban Chấp hành Đảng bộ huyện Sơn Khê lần thứ 9.",
+        "Thu ngân sách đạt 412,5 tỷ đồng, đạt 88,1% dự toán; tổng diện tích lúa 3.120 ha.",
+        "Tuy nhiên, tiến độ giải phóng mặt bằng còn chậm.",
+        "Thời gian tới, tập trung đẩy mạnh chuyển đổi số, tăng cường quản lý đất đai.",
+    ]
+    data = b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8") + b"\r\n"
+    report = tmp_path / "son-khe.txt"
+    report.write_bytes(data)
+    code = run_cli(["extract", str(report), "--json", "--base-url", fake_openai.base_url, "-q"])
+    out = capsys.readouterr().out
+    assert code == 0
+    summary = json.loads(out)
+    file_text = unicodedata.normalize("NFC", data.decode("utf-8-sig"))
+    assert summary["text"] == file_text
+    spans = [
+        e
+        for key in ("indicators", "achievements", "shortcomings", "tasks")
+        for item in summary[key]
+        for e in item["evidence"]
+    ]
+    assert len(spans) >= 3
+    for e in spans:
+        assert file_text[e["start"] : e["end"]] == e["quote"]
+    # the last line's figures sit after four CRLFs and two blank lines: offsets did not drift
+    revenue = next(i for i in summary["indicators"] if i["value"] == 412.5)
+    assert revenue["evidence"][0]["start"] == file_text.index("Thu ngân sách")

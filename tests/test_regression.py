@@ -33,6 +33,7 @@ def stable_json(report) -> str:
     summary = summarize(report, client=client)
     data = summary.model_dump(mode="json")
     data["run"]["seconds"] = None  # the only field that differs between identical runs
+    data["text"] = None  # the report itself (examples/dev): the offsets are what is checked
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
@@ -43,6 +44,7 @@ def test_replayed_summary_matches_the_accepted_one(report) -> None:
     if os.environ.get("SUMMARIZER_ACCEPT"):
         expected_path.parent.mkdir(exist_ok=True)
         expected_path.write_text(actual, encoding="utf-8")
+        pytest.skip("re-accepted, not checked: run again without SUMMARIZER_ACCEPT")
     assert expected_path.exists(), f"no accepted summary for {report.name}; {HOW}"
     expected = expected_path.read_text(encoding="utf-8")
     if actual != expected:
