@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .evaltable import aggregate, format_table
-from .schema import Indicator, IndicatorKind, Meta, PlanPct, ReportSummary, SectionItem
+from .schema import Indicator, IndicatorKind, Meta, ReportSummary, SectionItem
 
 __all__ = [
     "SECTIONS",
@@ -53,6 +53,13 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class GoldPlanPct(_Model):
+    """A gold "% of plan"; the basis may be left null where the report names none."""
+
+    pct: float
+    basis: str | None = None
+
+
 class GoldIndicator(_Model):
     """One gold indicator; ``quote`` is the shortest clause of the report that holds it."""
 
@@ -61,7 +68,7 @@ class GoldIndicator(_Model):
     value: float | None = None
     unit: str | None = None
     of_total: float | None = None
-    plan_pct: list[PlanPct] = Field(default_factory=list)
+    plan_pct: list[GoldPlanPct] = Field(default_factory=list)
     same_period_pct: float | None = None
     change_pct: float | None = None
     kind: IndicatorKind = "result"

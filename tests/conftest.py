@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,6 +136,17 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for name in MODEL_ENV:
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
+
+
+def need(available: bool, why: str) -> None:
+    """Skip a test whose outside tool (Chromium, a font) is missing on a developer's machine,
+    but fail it in CI (``CI=true``), where a missing tool means the CI setup is broken and a
+    skip would hide it."""
+    if available:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{why} (CI=true: the tool must be installed)")
+    pytest.skip(why)
 
 
 def run_cli(argv: list[str]) -> int:

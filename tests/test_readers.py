@@ -15,6 +15,8 @@ from summarizer.errors import ConfigError, InputError
 from summarizer.ingest import load_document
 from summarizer.readers import read_text
 
+from .conftest import need
+
 SOURCE = (
     Path(__file__).resolve().parents[1] / "examples" / "dev" / "000_97fc47a35074beef.txt"
 ).read_text("utf-8")
@@ -145,8 +147,8 @@ def test_docx_without_text_fails(tmp_path):
 def make_pdf(pages: list[list[str]], image: bool = False) -> bytes:
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
-    if any(pages) and not FONT.is_file():
-        pytest.skip(f"no Unicode TTF font at {FONT} (apt-get install fonts-dejavu-core)")
+    if any(pages):
+        need(FONT.is_file(), f"no Unicode TTF font at {FONT} (apt-get install fonts-dejavu-core)")
     if any(pages):
         pdf.add_font("DejaVu", fname=str(FONT))
         pdf.set_font("DejaVu", size=11)

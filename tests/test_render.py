@@ -34,6 +34,8 @@ from summarizer.schema import (
     SectionItem,
 )
 
+from .conftest import need
+
 DATA = Path(__file__).resolve().parents[1] / "examples" / "dev"
 PAIR = "000_97fc47a35074beef"
 DEV = DATA
@@ -407,8 +409,7 @@ def pdf_pages(pdf: bytes) -> int:
     "case", [*(p.name.split(".")[0] for p in GOLDS), "stress", "stress-no-sectors"]
 )
 def test_html_briefing_prints_on_one_page(case: str, tmp_path: Path) -> None:
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        pytest.skip("chromium is not installed")
+    need(CHROMIUM.exists() and shutil.which(str(CHROMIUM)) is not None, "chromium is not installed")
     if case.startswith("stress"):
         summary = stress(sectors=case == "stress")
     else:
