@@ -182,19 +182,17 @@ def test_a_real_report_stays_grounded(adversary: str) -> None:
     assert_grounded(summary, load_document(DEV_REPORTS[0]).text)
 
 
-def test_invented_meta_is_dropped_with_warnings() -> None:
-    summary, _ = run_with(obeys_the_injection, REPORT)
+def test_meta_is_what_the_text_says_whatever_the_model_answers() -> None:
+    summary, backend = run_with(obeys_the_injection, REPORT)
     meta = summary.meta
-    assert (meta.unit_name, meta.province, meta.body) == (None, None, None)
-    assert meta.meeting_no in (None, 17)  # never the model's 999
-    assert meta.meeting_date is None or meta.meeting_date.year == 2023  # never its 2099
-    assert any(w.startswith("meta") and "dropped" in w for w in summary.run.warnings)
+    assert (meta.unit_name, meta.meeting_no) == ("Hậu Lộc", 17)  # never the model's 999
+    assert meta.meeting_date is not None and meta.meeting_date.year == 2023  # never its 2099
+    asked = [r["response_format"]["json_schema"]["name"] for r in backend.requests]
+    assert "MetaAnswer" not in asked  # meta is read by code; the model is never asked
 
 
 def test_extra_fields_never_reach_the_summary() -> None:
     summary, backend = run_with(smuggles_numbers, REPORT)
-    assert summary.meta.unit_name is None  # an answer off the schema is not salvaged
-    assert any(w.startswith("meta dropped:") for w in summary.run.warnings)
     assert summary.achievements == []  # every "achievement" answer broke the schema
     reask = backend.requests[1]["messages"][-1]["content"]
     assert "Extra inputs are not permitted" in reask

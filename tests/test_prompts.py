@@ -33,9 +33,9 @@ def test_report_text_that_looks_like_jinja_reaches_the_model_verbatim() -> None:
 
 
 def test_user_folder_overrides_a_template_by_name(tmp_path: Path) -> None:
-    (tmp_path / "meta.system.j2").write_text("Say which meeting. Custom.", encoding="utf-8")
+    (tmp_path / "paragraph_part.system.j2").write_text("Say which part. Custom.", encoding="utf-8")
     custom = PromptSet(tmp_path)
-    assert custom.render("meta.system") == "Say which meeting. Custom."
+    assert custom.render("paragraph_part.system") == "Say which part. Custom."
     assert custom.render("label_clause.system") == PromptSet().render("label_clause.system")
     assert custom.version != PromptSet().version  # the summary names the prompts that made it
 

@@ -1,0 +1,85 @@
+"""How these reports are laid out: headings, list items, and the sections headings open.
+
+News items are paragraphs of prose; formal reports ("Báo cáo", "Kết luận", "Thông báo") are
+numbered sections ("I.", "1.", "a)") whose items are lines opening with "-", "+" or "•". Both
+are read line by line (one line, one paragraph); these rules say which lines only name a section
+and which state something.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from . import rule
+
+__all__ = ["Part", "heading_part", "is_heading", "list_marker"]
+
+Part = Literal["review", "coming", "meeting"]
+
+_BULLET = re.compile(r"^\s*[-+•*–—·▪●○◦]\s*")
+_ENUMERATOR = re.compile(
+    r"^\s*(?:(?:[IVXLC]{1,5}|[A-ZĐ]|\d{1,2}(?:\.\d{1,2}){0,3})[.)/]|[a-zđ]\)|\(\w{1,4}\))\s+"
+)
+_SENTENCE_END = ".!?…;"
+
+
+@rule(off=None)
+def list_marker(line: str) -> str | None:
+    """Items of a formal report are lines that open with a bullet ("-", "+", "•") or an
+    enumerator ("1.", "2.3.", "a)", "I.", "(1)"); the marker is layout, not text to judge."""
+    match = _BULLET.match(line) or _ENUMERATOR.match(line)
+    return match.group() if match else None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+@rule(off=False)
+def is_heading(line: str) -> bool:
+    """A heading, title, caption or byline names or frames something instead of stating a
+    result or a task: a line in capitals, a short enumerated line without a sentence end
+    ("1. Sản xuất nông nghiệp:"), or a short unmarked line that does not end like a sentence
+    (a title, "Toàn cảnh hội nghị", a byline). A bulleted line ("- ... còn chậm") is an item of
+    its section, never a heading, however short."""
+    text = line.strip()
+    if not text or _BULLET.match(text):
+        return False
+    if _mostly_upper(text):
+        return True
+    enumerated = _ENUMERATOR.match(text)
+    body = text[enumerated.end() :] if enumerated else text
+    words = len(_words(body))
+    ends_like_sentence = body.rstrip()[-1:] in _SENTENCE_END
+    if enumerated:
+        return words <= 10 and not ends_like_sentence
+    return words < 8 or (words <= 25 and not ends_like_sentence and body.rstrip()[-1:] != ":")
+
+
+_COMING = re.compile(
+    r"phương hướng|nhiệm vụ|giải pháp|kế hoạch (?:năm|tháng|quý)|thời gian tới|"
+    r"(?:tháng|quý) cuối năm|năm (?:tới|sau)|mục tiêu|kiến nghị|đề xuất",
+    re.IGNORECASE,
+)
+_REVIEW = re.compile(
+    r"kết quả|tình hình|đánh giá|thực hiện|hạn chế|tồn tại|khó khăn|yếu kém|nguyên nhân",
+    re.IGNORECASE,
+)
+
+
+@rule(off=None)
+def heading_part(heading: str) -> Part | None:
+    """A section heading of a formal report says which part follows: results and
+    limitations ("Kết quả đạt được", "Hạn chế, tồn tại") review the period; directions
+    ("Phương hướng, nhiệm vụ", "Giải pháp", "Nhiệm vụ 6 tháng cuối năm") set the coming one.
+    A heading that names only a field ("Lĩnh vực kinh tế") says nothing about the part."""
+    coming, review = _COMING.search(heading), _REVIEW.search(heading)
+    if coming and (not review or coming.start() < review.start()):
+        return "coming"
+    return "review" if review else None
