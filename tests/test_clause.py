@@ -113,3 +113,20 @@ def test_a_task_is_cut_before_a_conjunction() -> None:
     short = shorten(task, CAP, statement=False)
     assert short.endswith("với quốc lộ 9…") and len(short.split()) >= MIN_WORDS
     assert task.startswith(short.removesuffix("…"))
+
+
+def test_an_opening_subordinate_clause_is_never_all_that_is_kept() -> None:
+    text = (
+        "Để hoàn thành các chỉ tiêu, nhiệm vụ năm 2031, Chủ tịch UBND huyện Sơn Động yêu cầu "
+        "các phòng, ban chuyên môn, đơn vị sự nghiệp, các xã, thị trấn tập trung rà soát từng chỉ "
+        "tiêu còn đạt thấp, chủ động đề xuất giải pháp tháo gỡ khó khăn về vốn, mặt bằng và nhân "
+        "lực cho các dự án trọng điểm đang triển khai trên địa bàn huyện trong quý cuối năm"
+    )
+    # too long: the purpose clause goes, the main clause stays, and its list of addressees
+    # ("các phòng, ban chuyên môn, đơn vị sự nghiệp, các xã, thị trấn") is not cut
+    assert shorten(text, CAP, statement=False) == (
+        "Chủ tịch UBND huyện Sơn Động yêu cầu các phòng, ban chuyên môn, đơn vị sự nghiệp, "
+        "các xã, thị trấn tập trung rà soát từng chỉ tiêu còn đạt thấp…"
+    )
+    short = "Để phát triển du lịch, huyện Sơn Động cần rà soát quy hoạch các điểm đến"
+    assert shorten(short, CAP, statement=False) == short  # short enough: kept whole

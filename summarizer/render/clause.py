@@ -12,7 +12,10 @@ a clause boundary:
   between clauses, the opening of a parenthesis, or a conjunction ("và", "nhưng", "để", "nhằm",
   "đồng thời"), and gets "…";
 - a comma or "và" inside an enumeration of short items ("nông, lâm nghiệp và thuỷ sản",
-  "kịp thời, công khai, minh bạch") is not a boundary, nor is anything inside brackets or quotes;
+  "kịp thời, công khai, minh bạch") is not a boundary, nor is anything inside brackets or
+  quotes, nor anything before the main clause of a text that opens with a subordinate one
+  ("Để hoàn thành …, Bí thư Huyện ủy yêu cầu …"): when such a text is too long, the
+  subordinate clause is what goes first;
 - with no boundary in reach the clause is kept whole: a long bullet beats a cut one.
 """
 
@@ -33,6 +36,8 @@ _LIST_ITEM = 2
 _PREDICATE = {"được", "đã", "đang", "còn", "chưa", "bị", "là", "đạt"}
 _CONJUNCTIONS = {"và", "nhưng", "song", "để", "nhằm", "đồng thời"}
 _LIST_JOINERS = {"và", "hoặc"}
+#: Words that open a subordinate clause; the main clause follows its comma.
+_SUBORDINATORS = {"để", "nhằm", "khi", "nếu", "dù", "tuy", "mặc dù", "sau khi", "trước khi"}
 _OPEN = "(“‘["
 _CLOSE = ")”’]"
 _TRAILING = ",;:.-–— "
@@ -78,11 +83,30 @@ def _separators(tokens: list[str]) -> list[int]:
     return sorted(set(cuts))
 
 
-def _segment_lengths(tokens: list[str], at: int, seps: list[int]) -> tuple[int, int]:
-    """Words of the segment ending at token ``at`` and of the one after it."""
-    before = max((s for s in seps if s < at), default=-1)
-    after = min((s for s in seps if s > at), default=len(tokens) - 1)
-    return at - before, after - at
+def _enumerated(tokens: list[str], at: int, seps: list[int]) -> bool:
+    """Whether the break after token ``at`` sits inside an enumeration: a segment of at most
+    two words on either side ("kịp thời, công khai"), or a short one followed by another
+    ("các cấp ủy, tổ chức đảng, cơ quan, đơn vị")."""
+    before = at - max((s for s in seps if s < at), default=-1)
+    later = [s for s in seps if s > at]
+    after = (later[0] if later else len(tokens) - 1) - at
+    after2 = later[1] - later[0] if len(later) > 1 else len(tokens)
+    if tokens[at + 1].casefold() in _LIST_JOINERS:  # "A, B và C": the segment after "và" is C
+        after -= 1
+    return min(before, after) <= _LIST_ITEM or (after <= _LIST_ITEM + 1 and after2 <= _LIST_ITEM)
+
+
+def _main_clause_start(tokens: list[str]) -> int:
+    """Index of the first word of the main clause when the text opens with a subordinate one
+    ("Để hoàn thành …, Bí thư Huyện ủy yêu cầu …"): there, after a comma, a capitalised word
+    starts the main clause. No cut may fall before it; without one, none may fall at all."""
+    head = " ".join(tokens[:2]).casefold()
+    if tokens[0].casefold() not in _SUBORDINATORS and head not in _SUBORDINATORS:
+        return 0
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.endswith(",") and tokens[i + 1][:1].isupper():
+            return i + 1
+    return len(tokens)
 
 
 def _boundaries(tokens: list[str]) -> list[int]:
@@ -98,15 +122,12 @@ def _boundaries(tokens: list[str]) -> list[int]:
             continue
         nxt = tokens[i + 1]
         conj = nxt.casefold() in _CONJUNCTIONS or " ".join(tokens[i + 1 : i + 3]) in _CONJUNCTIONS
-        if tok.endswith(";") or nxt.startswith("("):
+        strong = tok.endswith(";") or nxt.startswith("(")
+        weak = tok.endswith(",") or conj  # unless inside an enumeration
+        if strong or (weak and not _enumerated(tokens, i, seps)):
             out.append(i + 1)
-        elif tok.endswith(",") or conj:
-            before, after = _segment_lengths(tokens, i, seps)
-            if nxt.casefold() in _LIST_JOINERS:  # "A, B và C": the segment after "và" is C
-                after -= 1
-            if min(before, after) > _LIST_ITEM:
-                out.append(i + 1)
-    return out
+    main = _main_clause_start(tokens)
+    return [n for n in out if n > main]
 
 
 def shorten(text: str, words: int, *, statement: bool = True) -> str:
@@ -120,6 +141,12 @@ def shorten(text: str, words: int, *, statement: bool = True) -> str:
     tokens = text.split()
     if len(tokens) <= words + MIN_SAVED:
         return _capitalize(text)
+    main = _main_clause_start(tokens)
+    if 0 < main < len(tokens) - MIN_WORDS:  # too long: the leading subordinate clause goes
+        tokens = tokens[main:]
+        text = " ".join(tokens)
+        if len(tokens) <= words + MIN_SAVED:
+            return _capitalize(text)
     fits = [
         n
         for n in _boundaries(tokens)
