@@ -343,6 +343,26 @@ def test_docx_briefing(pair: tuple[ReportSummary, str]) -> None:
     assert doc.styles["Normal"].font.name == "Times New Roman"
 
 
+def test_docx_sets_targets_apart() -> None:
+    said = [Evidence(quote="x", start=0, end=1)]
+    summary = ReportSummary(
+        meta=Meta(),
+        run=RUN,
+        indicators=[
+            Indicator(name="Sản phẩm OCOP", value=4, unit="sản phẩm", kind="target", evidence=said),
+            Indicator(name="Thu ngân sách", value=61.4, unit="tỷ đồng", evidence=said),
+        ],
+    )
+    data = render_briefing(summary, "docx")
+    assert isinstance(data, bytes)
+    doc = Document(io.BytesIO(data))
+    results, targets = doc.tables
+    assert [c.text for c in results.rows[1].cells[:2]] == ["Thu ngân sách", "61,4 tỷ đồng"]
+    assert targets.rows[0].cells[0].text == "Mục tiêu"
+    assert [c.text for c in targets.rows[1].cells[:2]] == ["Sản phẩm OCOP", "4 sản phẩm"]
+    assert any(p.text.startswith("Mục tiêu đề ra (chưa phải kết quả)") for p in doc.paragraphs)
+
+
 # --- review -------------------------------------------------------------------------------
 
 
