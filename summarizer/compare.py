@@ -1,9 +1,23 @@
 """Tables over a batch of summaries: every indicator as CSV, and common indicators side by side.
 
 ``indicators.csv`` is UTF-8 with a BOM (so Excel shows Vietnamese) with one row per indicator.
-The comparison groups indicators of different reports that mean the same thing: by a
-normalised name (case, diacritics and words like "tổng"/"ước" ignored) and, for well-known
-families (budget revenue, production value, ...), by keywords.
+
+The comparison sets side by side only what is comparable:
+
+- **the same kind of period**: one table per ``meta.period_months`` (a 6-month column is never
+  beside a 9-month one); a report whose period length is unknown, or the only one of its kind,
+  is named with the reason and compared with nothing;
+- **the same measure**: a row joins figures whose names are the same once case, diacritics,
+  spacing, "tổng"/"ước" and the period words ("6 tháng đầu năm") are set aside, and whose units
+  are the same. Scope and price basis stay in the name ("thu ngân sách nhà nước" is not "thu
+  ngân sách trên địa bàn", "theo giá so sánh" is not "theo giá hiện hành"): no keyword families;
+- **results apart from targets**: a target is never a result's cell; targets get rows of their
+  own under their own heading;
+- a row only when at least two reports of the table have the measure, and a name used twice
+  in one report (it does not say which figure it is) is left out for that report.
+
+Columns are headed by the unit's name and the period as the report writes them (the caller's
+label when the unit is unknown); rows by the measure's name and unit.
 """
 
 from __future__ import annotations
@@ -16,18 +30,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from .render.common import indicator_row
+from .render.bars import BAR_CSS, bar_html
+from .render.common import PlanCell, figure_text, plan_cells, same_period_text
+from .render.markdown import md_escape as _md
 from .schema import Indicator, ReportSummary
 
 __all__ = [
-    "FAMILIES",
     "Comparison",
+    "ComparisonCell",
+    "ComparisonRow",
+    "PeriodTable",
     "build_comparison",
     "comparison_html",
     "comparison_markdown",
-    "family_key",
     "indicators_csv",
-    "name_key",
+    "measure_key",
 ]
 
 CSV_HEADER = (
@@ -42,17 +59,16 @@ CSV_HEADER = (
     "change",
     "kind",
 )
-#: Words that do not change what an indicator measures ("tổng thu" is "thu").
-_FILLER = {"tong", "uoc", "uoc tinh", "so", "cua huyen", "tren dia ban"}
-#: family key -> (label, every keyword that must occur in the normalised name)
-FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "budget_revenue": ("Thu ngân sách", ("thu ngan sach",)),
-    "production_value": ("Giá trị sản xuất", ("gia tri san xuat",)),
-    "food_output": ("Sản lượng lương thực", ("san luong luong thuc",)),
-    "party_admissions": ("Kết nạp đảng viên", ("ket nap", "dang vien")),
-    "sown_area": ("Diện tích gieo trồng", ("dien tich gieo trong",)),
-    "new_enterprises": ("Doanh nghiệp thành lập mới", ("doanh nghiep", "thanh lap")),
-}
+#: Words that do not change what is measured ("tổng thu" is "thu", "ước đạt" is "đạt").
+_FILLER = ("tong", "uoc tinh", "uoc dat", "uoc")
+#: The period, which the column already says: "6 tháng đầu năm 2023", "9 tháng", "quý II".
+_PERIOD = re.compile(
+    r"\b(?:\d+ thang(?: (?:dau|cuoi))?(?: nam)?(?: \d{4})?|nam \d{4}|quy [ivx\d]+(?: nam \d{4})?)\b"
+)
+#: The period as written, removed from row labels (the column heading says it).
+_PERIOD_WRITTEN = re.compile(
+    r"\b\d+ tháng(?: (?:đầu|cuối))?(?: năm)?(?: \d{4})?\b|\bnăm \d{4}\b", re.IGNORECASE
+)
 _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -63,21 +79,13 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", text).split())
 
 
-def name_key(name: str) -> str:
-    """The grouping key of an indicator name: plain text without filler words."""
-    text = f" {_plain(name)} "
-    for word in sorted(_FILLER, key=len, reverse=True):
+def measure_key(name: str, unit: str | None) -> tuple[str, str]:
+    """What a figure measures, for grouping: its plain name without filler or period words,
+    and its unit. Nothing else is merged: scope and price basis stay in the name."""
+    text = f" {_PERIOD.sub(' ', _plain(name))} "
+    for word in _FILLER:
         text = text.replace(f" {word} ", " ")
-    return " ".join(text.split())
-
-
-def family_key(name: str) -> str:
-    """A well-known family ("budget_revenue", ...) when the name says so, else its name key."""
-    plain = _plain(name)
-    for key, (_, words) in FAMILIES.items():
-        if all(re.search(rf"\b{re.escape(w)}\b", plain) for w in words):
-            return key
-    return name_key(name)
+    return " ".join(text.split()), _plain(unit or "")
 
 
 def _num(value: float | None) -> str:
@@ -116,84 +124,226 @@ def indicators_csv(rows: Sequence[tuple[str, ReportSummary]]) -> str:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """Columns are reports, rows are indicator groups, cells are formatted figures."""
+class ComparisonCell:
+    """One report's figure for a row: the value (unit in the row's label), its plan
+    percentages (drawn as bars in HTML) and its same-period comparison, labelled."""
 
+    value: str
+    plans: tuple[PlanCell, ...]
+    same_period: str
+
+    @property
+    def text(self) -> str:
+        notes = [p.text for p in self.plans] + ([self.same_period] if self.same_period else [])
+        return f"{self.value} ({'; '.join(notes)})" if notes else self.value
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    label: str  # the measure as the first report names it, with its unit
+    cells: list[ComparisonCell | None]  # one per column; None: the report does not give it
+
+
+@dataclass(frozen=True)
+class PeriodTable:
+    """The reports of one kind of period (``months``) side by side."""
+
+    months: int
     columns: list[str]
-    rows: list[tuple[str, list[str]]]
+    results: list[ComparisonRow]
+    targets: list[ComparisonRow]
+
+    @property
+    def title(self) -> str:
+        return f"Kỳ {self.months} tháng ({len(self.columns)} báo cáo)"
 
 
-def _rank(ind: Indicator) -> tuple[int, int, int]:
-    # per report and group, show the result (not a target) with a value and the plainest name
-    return (ind.kind != "result", ind.value is None, len(name_key(ind.name)))
+@dataclass(frozen=True)
+class Comparison:
+    """One table per kind of period with two or more reports, and why the others are not
+    compared."""
+
+    tables: list[PeriodTable]
+    notes: list[str]
+    reports: int
 
 
-def _cell(ind: Indicator) -> str:
-    row = indicator_row(ind)
-    return f"{row.value} ({row.plan})" if row.plan else row.value
+def _column(label: str, summary: ReportSummary) -> str:
+    unit = (summary.meta.unit_name or "").strip() or label
+    return " · ".join(x for x in (unit, (summary.meta.period or "").strip()) if x)
+
+
+def _by_measure(summary: ReportSummary, kind: str) -> dict[tuple[str, str], Indicator]:
+    """The report's figures of one kind by measure; a measure named twice is left out."""
+    seen: dict[tuple[str, str], list[Indicator]] = {}
+    for ind in summary.indicators:
+        if ind.kind == kind:
+            seen.setdefault(measure_key(ind.name, ind.unit), []).append(ind)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1 and k[0]}
+
+
+def _label(ind: Indicator) -> str:
+    name = " ".join(_PERIOD_WRITTEN.sub(" ", ind.name).split()).strip(" ,;:-")
+    name = (name or ind.name.strip())[:1].upper() + (name or ind.name.strip())[1:]
+    unit = (ind.unit or "").strip()
+    return f"{name} ({unit})" if unit else name
+
+
+def _rows(summaries: list[ReportSummary], kind: str) -> list[ComparisonRow]:
+    per_report = [_by_measure(s, kind) for s in summaries]
+    first: dict[tuple[str, str], Indicator] = {}
+    for found in per_report:
+        for key, ind in found.items():
+            first.setdefault(key, ind)
+    common = [k for k in first if sum(k in found for found in per_report) >= 2]
+    common.sort(key=lambda k: -sum(k in found for found in per_report))  # stable: report order
+    return [
+        ComparisonRow(
+            label=_label(first[key]),
+            cells=[
+                ComparisonCell(
+                    value=figure_text(found[key], with_unit=False),
+                    plans=plan_cells(found[key]),
+                    same_period=same_period_text(found[key], " so cùng kỳ"),
+                )
+                if key in found
+                else None
+                for found in per_report
+            ],
+        )
+        for key in common
+    ]
 
 
 def build_comparison(reports: Sequence[tuple[str, ReportSummary]]) -> Comparison:
-    """Groups found in at least two reports (every group when there is only one report)."""
-    columns = []
-    chosen: list[dict[str, Indicator]] = []
-    labels: dict[str, str] = {}
-    for file, summary in reports:
-        head = " · ".join(x for x in (summary.meta.unit_name, summary.meta.period) if x)
-        columns.append(head if summary.meta.unit_name else f"{file} · {head}".strip(" ·"))
-        best: dict[str, Indicator] = {}
-        for ind in summary.indicators:
-            key = family_key(ind.name)
-            if key:
-                labels.setdefault(key, FAMILIES[key][0] if key in FAMILIES else ind.name)
-                if key not in best or _rank(ind) < _rank(best[key]):
-                    best[key] = ind
-        chosen.append(best)
-    need = 1 if len(reports) == 1 else 2
-    keys = [k for k in FAMILIES if sum(k in c for c in chosen) >= need]
-    keys += sorted(
-        (k for k in labels if k not in FAMILIES and sum(k in c for c in chosen) >= need),
-        key=lambda k: labels[k].casefold(),
-    )
-    rows = [(labels[k], [_cell(c[k]) if k in c else "—" for c in chosen]) for k in keys]
-    return Comparison(columns=columns, rows=rows)
+    """``(label, summary)`` pairs -> one table per kind of period holding two or more reports;
+    the label heads a report's column when its unit is unknown."""
+    groups: dict[int, list[tuple[str, ReportSummary]]] = {}
+    notes = []
+    for label, summary in reports:
+        months = summary.meta.period_months
+        if months is None:
+            notes.append(f"{_column(label, summary)}: không rõ độ dài kỳ báo cáo, không so sánh.")
+        else:
+            groups.setdefault(months, []).append((label, summary))
+    tables = []
+    for months in sorted(groups):
+        group = groups[months]
+        if len(group) < 2:
+            notes.append(
+                f"{_column(*group[0])}: báo cáo duy nhất của kỳ {months} tháng, "
+                "không có báo cáo cùng kỳ để so sánh."
+            )
+            continue
+        summaries = [s for _, s in group]
+        tables.append(
+            PeriodTable(
+                months=months,
+                columns=[_column(label, s) for label, s in group],
+                results=_rows(summaries, "result"),
+                targets=_rows(summaries, "target"),
+            )
+        )
+    return Comparison(tables=tables, notes=notes, reports=len(reports))
 
 
-def _md(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
-
-
-def comparison_markdown(table: Comparison) -> str:
-    lines = ["# So sánh chỉ tiêu", ""]
-    if not table.columns:
-        return "\n".join([*lines, "Không có báo cáo nào được tóm tắt.", ""])
-    if not table.rows:
-        lines += ["Không có chỉ tiêu chung giữa các báo cáo.", ""]
-    lines.append("| Chỉ tiêu | " + " | ".join(_md(c) for c in table.columns) + " |")
-    lines.append("|---" * (len(table.columns) + 1) + "|")
-    for label, cells in table.rows:
-        lines.append(f"| {_md(label)} | " + " | ".join(_md(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-_CSS = (
-    "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
-    "th,td{border:1px solid #bbb;padding:.3em .6em;vertical-align:top;text-align:left}"
-    "th{background:#eee}"
+TITLE = "So sánh chỉ tiêu"
+NO_REPORTS = "Không có báo cáo nào được tóm tắt."
+NOT_COMPARABLE = "Chưa có hai báo cáo cùng loại kỳ (cùng số tháng) để so sánh."
+NO_COMMON = "Không có chỉ tiêu nào cùng tên và đơn vị trong ít nhất hai báo cáo."
+TARGETS = "Mục tiêu đề ra (chưa phải kết quả)"
+RULE = (
+    "Chỉ so sánh báo cáo cùng loại kỳ; một dòng là một chỉ tiêu cùng tên và đơn vị "
+    "có trong ít nhất hai báo cáo."
 )
 
 
-def comparison_html(table: Comparison) -> str:
-    head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
+def _md_table(head: str, columns: list[str], rows: list[ComparisonRow]) -> list[str]:
+    lines = [f"| {_md(head)} | " + " | ".join(_md(c) for c in columns) + " |"]
+    lines.append("|---" * (len(columns) + 1) + "|")
+    for row in rows:
+        cells = [_md(c.text) if c else "—" for c in row.cells]
+        lines.append(f"| {_md(row.label)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def comparison_markdown(table: Comparison) -> str:
+    lines = [f"# {TITLE}", ""]
+    if not table.reports:
+        return "\n".join([*lines, NO_REPORTS, ""])
+    lines += [f"_{RULE}_", ""]
+    if not table.tables:
+        lines += [NOT_COMPARABLE, ""]
+    for period in table.tables:
+        lines += [f"## {_md(period.title)}", ""]
+        if not period.results and not period.targets:
+            lines += [NO_COMMON, ""]
+        if period.results:
+            lines += [*_md_table("Chỉ tiêu", period.columns, period.results), ""]
+        if period.targets:
+            lines += [f"_{TARGETS}:_", "", *_md_table("Mục tiêu", period.columns, period.targets)]
+            lines.append("")
+    if table.notes:
+        lines += ["## Không so sánh", "", *(f"- {_md(n)}" for n in table.notes), ""]
+    return "\n".join(lines)
+
+
+_CSS = (
+    "body{font-family:'Times New Roman','Liberation Serif',serif;margin:2em;color:#111}"
+    "table{border-collapse:collapse;margin-bottom:1em}"
+    "th,td{border:1px solid #bbb;padding:.3em .6em;vertical-align:top;text-align:left}"
+    "thead th{background:#eee}tbody.targets td,tbody.targets th{font-style:italic}"
+    "td .value{font-weight:bold}.same{display:block;color:#333}"
+    "@page{size:A4 landscape;margin:12mm}"
+)
+
+
+def _html_cell(cell: ComparisonCell | None) -> str:
+    if cell is None:
+        return "<td>—</td>"
+    plans = "".join(f'<span class="plan">{bar_html(p)}{escape(p.text)}</span>' for p in cell.plans)
+    same = f'<span class="same">{escape(cell.same_period)}</span>' if cell.same_period else ""
+    return f'<td><span class="value">{escape(cell.value)}</span>{plans}{same}</td>'
+
+
+def _html_body(kind: str, rows: list[ComparisonRow], width: int) -> str:
+    if not rows:
+        return ""
+    head = f'<tr><th colspan="{width}">{escape(TARGETS)}</th></tr>' if kind == "targets" else ""
     body = "".join(
-        f"<tr><th>{escape(label)}</th>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>"
-        for label, cells in table.rows
+        f"<tr><th>{escape(r.label)}</th>" + "".join(_html_cell(c) for c in r.cells) + "</tr>"
+        for r in rows
     )
-    note = "" if table.rows else "<p>Không có chỉ tiêu chung giữa các báo cáo.</p>"
+    return f'<tbody class="{kind}">{head}{body}</tbody>'
+
+
+def comparison_html(table: Comparison) -> str:
+    parts = [f"<h1>{TITLE}</h1>"]
+    if not table.reports:
+        parts.append(f"<p>{NO_REPORTS}</p>")
+    else:
+        parts.append(f"<p><em>{RULE}</em></p>")
+    if table.reports and not table.tables:
+        parts.append(f"<p>{NOT_COMPARABLE}</p>")
+    for period in table.tables:
+        parts.append(f"<h2>{escape(period.title)}</h2>")
+        if not period.results and not period.targets:
+            parts.append(f"<p>{NO_COMMON}</p>")
+            continue
+        head = "".join(f"<th>{escape(c)}</th>" for c in period.columns)
+        width = len(period.columns) + 1
+        parts.append(
+            f"<table><thead><tr><th>Chỉ tiêu</th>{head}</tr></thead>"
+            + _html_body("results", period.results, width)
+            + _html_body("targets", period.targets, width)
+            + "</table>"
+        )
+    if table.notes:
+        items = "".join(f"<li>{escape(n)}</li>" for n in table.notes)
+        parts.append(f"<h2>Không so sánh</h2><ul>{items}</ul>")
     return (
         '<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8">'
-        f"<title>So sánh chỉ tiêu</title><style>{_CSS}</style></head>\n"
-        f"<body><h1>So sánh chỉ tiêu</h1>{note}\n"
-        f"<table><thead><tr><th>Chỉ tiêu</th>{head}</tr></thead>\n<tbody>{body}</tbody></table>"
-        "\n</body></html>\n"
+        f"<title>{TITLE}</title><style>{_CSS}\n{BAR_CSS}</style></head>\n<body>"
+        + "\n".join(parts)
+        + "\n</body></html>\n"
     )

@@ -14,17 +14,10 @@ import pytest
 import summarizer.cli as cli
 from summarizer import summarize
 from summarizer.batch import FORMATS, BatchResult, output_stem, run_batch
-from summarizer.compare import (
-    CSV_HEADER,
-    build_comparison,
-    comparison_html,
-    comparison_markdown,
-    family_key,
-    name_key,
-)
+from summarizer.compare import CSV_HEADER
 from summarizer.errors import ConfigError, ModelError
 from summarizer.llm import LLMClient
-from summarizer.schema import Evidence, Indicator, Meta, PlanPct, ReportSummary, RunInfo
+from summarizer.schema import ReportSummary
 
 from .conftest import DEV_REPORTS, FakeBackend, rule_based_answers, run_cli
 
@@ -233,77 +226,6 @@ def test_indicators_csv_has_one_row_per_indicator(
     assert all(len(row) == len(CSV_HEADER) for row in rows)
     budget = [row for row in rows[1:] if "ngân sách" in row[3]]
     assert budget and any("(dự toán huyện giao)" in row[6] for row in budget)
-
-
-def test_comparison_lines_up_budget_revenue(
-    reports: Path, tmp_path: Path, summarise: Summarise
-) -> None:
-    out = tmp_path / "out"
-    batch(reports, out, summarise, ("json",))
-    md = (out / "comparison.md").read_text(encoding="utf-8")
-    row = next(line for line in md.splitlines() if line.startswith("| Thu ngân sách |"))
-    cells = [c.strip() for c in row.strip("|").split("|")][1:]
-    assert len(cells) == len(DEV_REPORTS)
-    assert sum(c != "—" for c in cells) >= 2
-    assert "tỷ đồng" in row
-    html = (out / "comparison.html").read_text(encoding="utf-8")
-    assert "<th>Thu ngân sách</th>" in html
-
-
-def _summary(name: str, *indicators: Indicator, unit: str | None = "Hậu Lộc") -> ReportSummary:
-    return ReportSummary(
-        doc=f"{name}.txt",
-        meta=Meta(unit_name=unit, period="6 tháng đầu năm 2023"),
-        indicators=list(indicators),
-        run=RunInfo(model="fake", backend="fake", prompt_version="p-test"),
-    )
-
-
-def _indicator(name: str, value: float | None, unit: str | None = None, **kw: object) -> Indicator:
-    return Indicator(
-        name=name, value=value, unit=unit, evidence=[Evidence(quote="x", start=0, end=1)], **kw
-    )
-
-
-def test_family_and_name_keys() -> None:
-    assert family_key("Tổng thu ngân sách nhà nước 6 tháng đầu năm") == "budget_revenue"
-    assert family_key("THU NGÂN SÁCH trên địa bàn") == "budget_revenue"
-    assert family_key("Tổng giá trị sản xuất") == "production_value"
-    assert family_key("Tổng sản lượng lương thực") == "food_output"
-    assert family_key("Đảng bộ kết nạp đảng viên mới") == "party_admissions"
-    assert family_key("Tổng diện tích gieo trồng") == "sown_area"
-    assert family_key("Doanh nghiệp được thành lập mới") == "new_enterprises"
-    assert name_key("Ước  Tổng số xã đạt chuẩn NTM") == name_key("xã đạt chuẩn ntm")
-    assert family_key("Độ che phủ rừng") == "do che phu rung"
-
-
-def test_comparison_escapes_and_keeps_common_rows() -> None:
-    evil = "<script>alert(1)</script> | x"
-    a = _summary(
-        "a",
-        _indicator(
-            "Tổng thu ngân sách", 768.8, "tỷ đồng", plan_pct=[PlanPct(pct=82.7, basis="KH")]
-        ),
-        _indicator(evil, 1, "<b>"),
-        _indicator("Độ che phủ rừng", 70, "%"),
-    )
-    b = _summary(
-        "b",
-        _indicator("Thu ngân sách trên địa bàn", 120.3, "tỷ đồng"),
-        _indicator("Độ che phủ rừng", 65, "%"),
-        unit=None,
-    )
-    table = build_comparison([("a.txt", a), ("b.txt", b)])
-    labels = [label for label, _ in table.rows]
-    assert labels == ["Thu ngân sách", "Độ che phủ rừng"]  # the evil one is in one report only
-    assert table.rows[0][1] == ["768,8 tỷ đồng (82,7% KH)", "120,3 tỷ đồng"]
-    assert table.columns[1].startswith("b.txt")
-    single = build_comparison([("a.txt", a)])
-    assert evil in [label for label, _ in single.rows]
-    html = comparison_html(single)
-    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
-    md = comparison_markdown(single)
-    assert "\\| x" in md
 
 
 def test_jobs_do_not_change_the_outputs(

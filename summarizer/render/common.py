@@ -1,6 +1,7 @@
 """What every renderer shares: Vietnamese labels, number formatting, view rows, templates.
 
-Which rows and bullets a briefing shows is decided once, for every format, in :mod:`.layout`.
+Which rows and bullets a briefing shows is decided once, for every format, in :mod:`.layout`
+(in the order :mod:`.rank` gives; bullets shortened by :mod:`.clause`).
 """
 
 from __future__ import annotations
@@ -17,24 +18,28 @@ from ..errors import ConfigError
 from ..schema import Indicator, Meta
 
 __all__ = [
+    "BAR_SCALE",
     "COLUMNS",
     "EMPTY_SECTION",
     "INDICATORS_TITLE",
-    "OTHER_SECTOR",
     "SECTION_TITLES",
+    "TARGETS_TITLE",
+    "TARGET_COLUMNS",
     "TITLE",
     "Briefing",
     "IndicatorRow",
-    "ItemGroup",
+    "PlanCell",
     "SectionView",
     "environment",
+    "figure_text",
     "format_date",
     "format_number",
     "format_pct",
     "heading_line",
     "indicator_row",
+    "plan_cells",
     "render_template",
-    "shorten",
+    "same_period_text",
     "templates_dir",
 ]
 
@@ -46,8 +51,11 @@ SECTION_TITLES = {
     "tasks": "Nhiệm vụ thời gian tới",
 }
 COLUMNS = ("Chỉ tiêu", "Giá trị", "% kế hoạch", "So cùng kỳ")
-TARGET_MARK = "(mục tiêu)"
-OTHER_SECTOR = "Khác"
+#: Targets are set apart under their own heading, never mixed with results.
+TARGETS_TITLE = "Mục tiêu đề ra (chưa phải kết quả)"
+TARGET_COLUMNS = ("Mục tiêu", "Giá trị", "% kế hoạch", "So cùng kỳ")
+#: A plan bar's track spans 0 to this % of plan, so 100% sits at two thirds of it.
+BAR_SCALE = 150.0
 EMPTY_SECTION = "Báo cáo không nêu."
 MINUS = "\u2212"
 
@@ -106,62 +114,103 @@ def heading_line(meta: Meta) -> str:
     return " — ".join(parts)
 
 
-def shorten(text: str, words: int) -> str:
-    """At most ``words`` words, ending in "…" when cut; capitalised, whitespace collapsed."""
-    tokens = text.split()
-    if len(tokens) > words:
-        return _capitalize(" ".join(tokens[:words]).rstrip(",;:.-–—") + "…")
-    return _capitalize(" ".join(tokens))
+def figure_text(ind: Indicator, *, with_unit: bool = True) -> str:
+    """The value as the report bounds it: "trên 90%", "5–7%", "21/21 xã", "768,8 tỷ đồng"."""
+    if ind.value is None:
+        return "—"
+    unit = (ind.unit or "").strip() if with_unit else ""
+    text = format_number(ind.value)
+    if ind.value_high is not None and ind.value_high != ind.value:
+        text += f"–{format_number(ind.value_high)}"
+    if ind.of_total is not None:
+        text += f"/{format_number(ind.of_total)}"
+    if unit:
+        text += unit if unit == "%" else f" {unit}"
+    if ind.qualifier and ind.qualifier.strip():
+        text = f"{ind.qualifier.strip()} {text}"
+    return text
+
+
+def same_period_text(ind: Indicator, suffix: str = "") -> str:
+    """Which measure the same-period figure is: a ratio ("bằng 75%") or a change ("tăng 12,6%",
+    "giảm 0,72%"); never a bare "75%" beside "+12,6%". ``suffix`` (" so cùng kỳ") is added
+    where no column heading says it."""
+    parts = []
+    if ind.same_period_pct is not None:
+        parts.append(f"bằng {format_pct(ind.same_period_pct)}{suffix}")
+    if ind.change_pct is not None:
+        if ind.change_pct > 0:
+            parts.append(f"tăng {format_pct(ind.change_pct)}{suffix}")
+        elif ind.change_pct < 0:
+            parts.append(f"giảm {format_pct(-ind.change_pct)}{suffix}")
+        else:
+            parts.append(f"không đổi{suffix}")
+    return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class PlanCell:
+    """One "đạt X% <basis>" of a figure, with what its bar draws."""
+
+    pct: float
+    text: str
+
+    @property
+    def below(self) -> bool:
+        """Short of the plan: drawn hollow, apart from the solid bars of plans met."""
+        return self.pct < 100
+
+    @property
+    def bar_width(self) -> float:
+        """Width of the bar in % of its track; the track spans 0 to ``BAR_SCALE`` % of plan."""
+        return round(max(0.0, min(self.pct, BAR_SCALE)) / BAR_SCALE * 100, 1)
 
 
 @dataclass(frozen=True)
 class IndicatorRow:
     name: str
     value: str
-    plan: str
+    plans: tuple[PlanCell, ...]
     same_period: str
     is_target: bool
 
     @property
+    def plan(self) -> str:
+        return "; ".join(p.text for p in self.plans)
+
+    @property
     def cells(self) -> tuple[str, str, str, str]:
-        name = f"{self.name} {TARGET_MARK}" if self.is_target else self.name
-        return (name, self.value, self.plan, self.same_period)
+        return (self.name, self.value, self.plan, self.same_period)
 
 
-def indicator_row(ind: Indicator, words: int = 14) -> IndicatorRow:
-    unit = f" {ind.unit.strip()}" if ind.unit and ind.unit.strip() else ""
-    if ind.value is None:
-        value = "—"
-    elif ind.of_total is not None:
-        value = f"{format_number(ind.value)}/{format_number(ind.of_total)}{unit}"
-    else:
-        value = f"{format_number(ind.value)}{unit}"
-    plan = "; ".join(f"{format_pct(p.pct)} {p.basis.strip()}".strip() for p in ind.plan_pct)
-    same = []
-    if ind.same_period_pct is not None:
-        same.append(format_pct(ind.same_period_pct))
-    if ind.change_pct is not None:
-        same.append(format_pct(ind.change_pct, signed=True))
-    return IndicatorRow(
-        name=shorten(ind.name, words),
-        value=value,
-        plan=plan,
-        same_period="; ".join(same),
-        is_target=ind.kind == "target",
+def plan_cells(ind: Indicator) -> tuple[PlanCell, ...]:
+    """Every "đạt X% <basis>" of the figure, as written: "82,7% dự toán tỉnh giao"."""
+    return tuple(
+        PlanCell(pct=p.pct, text=f"{format_pct(p.pct)} {p.basis.strip()}".strip())
+        for p in ind.plan_pct
     )
 
 
-@dataclass(frozen=True)
-class ItemGroup:
-    sector: str | None
-    items: list[str]
+def indicator_row(ind: Indicator, words: int | None = None) -> IndicatorRow:
+    """The row of one figure. The name is shown whole (a long one wraps in its cell); ``words``
+    caps it for callers that want a hard limit (cut at a word boundary, marked "…")."""
+    name = " ".join(ind.name.split())
+    if words is not None and len(name.split()) > words:
+        name = " ".join(name.split()[:words]) + "…"
+    return IndicatorRow(
+        name=_capitalize(name),
+        value=figure_text(ind),
+        plans=plan_cells(ind),
+        same_period=same_period_text(ind),
+        is_target=ind.kind == "target",
+    )
 
 
 @dataclass(frozen=True)
 class SectionView:
     key: str
     title: str
-    groups: list[ItemGroup]
+    items: list[str]
     hidden: int
     total: int
 
@@ -178,12 +227,15 @@ class Briefing:
     indicators_title: str
     columns: tuple[str, ...]
     rows: list[IndicatorRow]
+    targets: list[IndicatorRow]
     rows_hidden: int
     sections: list[SectionView]
     source: str
     model: str
     generated: str
     empty_section: str = EMPTY_SECTION
+    targets_title: str = TARGETS_TITLE
+    target_columns: tuple[str, ...] = TARGET_COLUMNS
 
     @property
     def footer(self) -> str:

@@ -1,8 +1,8 @@
 """The briefing as a Word document (python-docx), laid out like an official brief.
 
 Built in code, no template file: a centred title with unit, period and meeting; the key
-indicators as a table (Chỉ tiêu, Giá trị, % kế hoạch, So cùng kỳ); one heading and bullet
-list per section (sector sub-headings when items carry one); a closing line naming the source
+indicators as a table (Chỉ tiêu, Giá trị, % kế hoạch, So cùng kỳ), targets in a second table
+of their own; one heading and bullet list per section; a closing line naming the source
 file, the model and the date. Every run uses Times New Roman, which has Vietnamese glyphs.
 """
 
@@ -23,7 +23,7 @@ from docx.table import _Cell
 from docx.text.run import Run
 
 from ..schema import ReportSummary
-from .common import Briefing
+from .common import Briefing, IndicatorRow
 from .layout import build_briefing
 
 __all__ = ["render_docx"]
@@ -93,15 +93,17 @@ def _cell_text(
     _set_font(run, 10)
 
 
-def _indicator_table(doc: DocumentObject, b: Briefing) -> None:
-    table = doc.add_table(rows=1, cols=len(b.columns))
+def _indicator_table(
+    doc: DocumentObject, columns: tuple[str, ...], rows: list[IndicatorRow]
+) -> None:
+    table = doc.add_table(rows=1, cols=len(columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, label, width in zip(table.rows[0].cells, b.columns, COLUMN_WIDTHS, strict=True):
+    for cell, label, width in zip(table.rows[0].cells, columns, COLUMN_WIDTHS, strict=True):
         cell.width = width
         _cell_text(cell, label, bold=True)
         _shade(cell, "F1E9E4")
-    for row in b.rows:
+    for row in rows:
         cells = table.add_row().cells
         for i, (cell, text, width) in enumerate(zip(cells, row.cells, COLUMN_WIDTHS, strict=True)):
             cell.width = width
@@ -132,21 +134,21 @@ def build_document(b: Briefing) -> DocumentObject:
 
     doc.add_heading(b.indicators_title, level=1)
     if b.rows:
-        _indicator_table(doc, b)
-        if b.rows_hidden:
-            _note(doc, f"+{b.rows_hidden} mục khác")
-    else:
+        _indicator_table(doc, b.columns, b.rows)
+    if b.targets:
+        _note(doc, f"{b.targets_title}:")
+        _indicator_table(doc, b.target_columns, b.targets)
+    if b.rows_hidden:
+        _note(doc, f"+{b.rows_hidden} mục khác")
+    if not b.rows and not b.targets:
         _note(doc, b.empty_section)
 
     for sec in b.sections:
         doc.add_heading(sec.title, level=1)
         if not sec.total:
             _note(doc, b.empty_section)
-        for group in sec.groups:
-            if group.sector:
-                doc.add_heading(group.sector, level=2)
-            for text in group.items:
-                doc.add_paragraph(text, style="List Bullet")
+        for text in sec.items:
+            doc.add_paragraph(text, style="List Bullet")
         if sec.hidden:
             _note(doc, f"+{sec.hidden} mục khác")
 

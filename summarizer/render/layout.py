@@ -6,10 +6,13 @@ template's CSS (font sizes, line heights, paddings); text widths are counted in 
 the Times-metric fonts it names. The estimate errs on the tall side, and the one-page test
 (``tests/test_render.py``) prints real reports with Chromium to keep it honest.
 
-Rules: indicator rows, results before targets, the most informative first (a comparison with
-plan or the same period beats a bare count), shown in report order; at most ``words`` words
-per bullet; section items taken round-robin (each section keeps its first items) while height
-remains. Whatever is left out is counted ("+N mục khác"), never silently dropped.
+Rules: rows and bullets are taken from the top of the one ranking (:mod:`.rank`: results
+before targets, figures against the plan first, stressed shortcomings, the chair's
+conclusions) and shown in that order; a bullet is a whole clause or one shortened at a clause
+boundary (:mod:`.clause`); section items are taken round-robin (each section keeps its best
+items) while height remains. Sector sub-headings are not shown: each cost a line (about one
+bullet) and broke the most-important-first order. Whatever is left out is counted ("+N mục
+khác"), never silently dropped; lead-ins are not items and are not counted.
 """
 
 from __future__ import annotations
@@ -19,22 +22,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..schema import Indicator, ReportSummary, SectionItem
+from .clause import shorten
 from .common import (
     COLUMNS,
     EMPTY_SECTION,
     INDICATORS_TITLE,
-    OTHER_SECTOR,
     SECTION_TITLES,
     TITLE,
     Briefing,
     IndicatorRow,
-    ItemGroup,
     SectionView,
     format_date,
     heading_line,
     indicator_row,
-    shorten,
 )
+from .rank import rank_indicators, rank_items
 
 __all__ = ["Caps", "build_briefing"]
 
@@ -44,11 +46,10 @@ class Caps:
     """Limits and the height model (mm) of one printed A4 briefing."""
 
     indicators: int = 12
-    targets_reserved: int = 2
     items: dict[str, int] = field(
         default_factory=lambda: {"achievements": 10, "shortcomings": 6, "tasks": 10}
     )
-    words: int = 30
+    words: int = 36  # a longer clause is shortened at a clause boundary (see .clause)
     table_share: float = 0.45  # at most this part of the free height goes to the table
     page_mm: float = 273.0  # 297 mm minus two 12 mm margins
     safety_mm: float = 6.0
@@ -56,11 +57,11 @@ class Caps:
     bullet_chars: int = 120
     heading_chars: int = 70
     footer_chars: int = 170
-    column_chars: tuple[int, ...] = (50, 20, 31, 13)
+    column_chars: tuple[int, ...] = (44, 18, 38, 15)
+    bar_chars: int = 9  # a plan bar and its gap, in characters of the plan column
     # Heights (mm) derived from the template's CSS.
     line_mm: float = 4.2  # 9.5 pt x 1.25
     item_gap_mm: float = 0.35
-    group_mm: float = 5.2
     note_mm: float = 4.2
     h2_mm: float = 8.4
     header_fixed_mm: float = 12.0  # kicker, date line, rule, paddings
@@ -76,7 +77,14 @@ def _n_lines(text: str, width: int) -> int:
 
 
 def _row_mm(row: IndicatorRow, caps: Caps) -> float:
-    lines = max(_n_lines(c, w) for c, w in zip(row.cells, caps.column_chars, strict=True))
+    name_w, value_w, plan_w, same_w = caps.column_chars
+    plan = sum(_n_lines(p.text, plan_w - caps.bar_chars) for p in row.plans)
+    lines = max(
+        _n_lines(row.name, name_w),
+        _n_lines(row.value, value_w),
+        plan,
+        _n_lines(row.same_period, same_w),
+    )
     return caps.table_row_mm + lines * caps.table_line_mm
 
 
@@ -84,44 +92,42 @@ def _bullet_mm(text: str, caps: Caps) -> float:
     return _n_lines(text, caps.bullet_chars) * caps.line_mm + caps.item_gap_mm
 
 
-def _weight(ind: Indicator) -> int:
-    """How much a row tells: comparisons (plan, same period, change) before bare counts."""
-    compared = bool(ind.plan_pct) or ind.same_period_pct is not None or ind.change_pct is not None
-    return 2 * compared + (ind.value is not None)
+def _table_mm(rows: list[IndicatorRow], hidden: int, caps: Caps) -> float:
+    """Header row, rows, the targets' sub-heading row when there are targets, the "+N" note."""
+    header = caps.table_row_mm + caps.table_line_mm
+    targets = any(r.is_target for r in rows)
+    return (
+        header * (1 + targets)
+        + sum(_row_mm(r, caps) for r in rows)
+        + (caps.note_mm if hidden else 0)
+    )
 
 
 def _pick_indicators(
     summary: ReportSummary, caps: Caps, budget_mm: float
-) -> tuple[list[IndicatorRow], float]:
-    """The rows shown (report order, results then targets) and the height they take."""
-    results = [i for i in summary.indicators if i.kind == "result"]
-    targets = [i for i in summary.indicators if i.kind == "target"]
-    if not results and not targets:
+) -> tuple[list[Indicator], float]:
+    """The figures shown, in rank order (results first, see .rank), and the table's height.
+
+    Rows are taken from the top of the ranking, so a target only gets a row left over by the
+    results; when the table is too tall the last row goes first (a target before any result).
+    """
+    ranked = rank_indicators(summary.indicators)
+    if not ranked:
         return [], caps.note_mm
-    n_targets = min(len(targets), caps.targets_reserved)
-    n_results = min(len(results), caps.indicators - n_targets)
-    n_targets = min(len(targets), caps.indicators - n_results)
-
-    def ranked(pool: list[Indicator], n: int) -> list[int]:
-        return sorted(range(len(pool)), key=lambda k: (-_weight(pool[k]), k))[:n]
-
-    keep_r, keep_t = ranked(results, n_results), ranked(targets, n_targets)
+    shown = ranked[: caps.indicators]
     while True:
-        rows = [indicator_row(results[k]) for k in sorted(keep_r)]
-        rows += [indicator_row(targets[k]) for k in sorted(keep_t)]
-        hidden = len(summary.indicators) - len(rows)
-        height = caps.table_row_mm + caps.table_line_mm  # header row
-        height += sum(_row_mm(r, caps) for r in rows) + (caps.note_mm if hidden else 0)
-        if height <= budget_mm or len(rows) <= 1:
-            return rows, height
-        # Too tall: drop the least informative row, results before the reserved targets.
-        (keep_r if len(keep_r) > 1 or not keep_t else keep_t).pop()
+        rows = [indicator_row(i) for i in shown]
+        height = _table_mm(rows, len(ranked) - len(shown), caps)
+        if height <= budget_mm or len(shown) <= 1:
+            return shown, height
+        shown = shown[:-1]
 
 
-def _told_by_the_table(item: SectionItem, summary: ReportSummary) -> bool:
-    """An achievement that is mostly figures already in the indicator table ("Tổng diện tích
-    gieo trồng 8.360 ha, đạt 97,2% KH"): a bullet would only repeat the table."""
-    spans = [(e.start, e.end) for ind in summary.indicators for e in ind.evidence]
+def _told_by_the_table(item: SectionItem, shown: list[Indicator]) -> bool:
+    """An achievement that is mostly figures the table shows ("Tổng diện tích gieo trồng
+    8.360 ha, đạt 97,2% KH"): a bullet would only repeat the table. A figure left out of the
+    table keeps its bullet."""
+    spans = [(e.start, e.end) for ind in shown for e in ind.evidence]
     for ev in item.evidence:
         covered = sum(max(0, min(b, ev.end) - max(a, ev.start)) for a, b in spans)
         if covered < 0.6 * (ev.end - ev.start):
@@ -129,51 +135,41 @@ def _told_by_the_table(item: SectionItem, summary: ReportSummary) -> bool:
     return True
 
 
-def _pick_items(summary: ReportSummary, caps: Caps, budget_mm: float) -> list[SectionView]:
-    """Round-robin over the sections so each keeps its first items when space runs out."""
-    pools: dict[str, list[SectionItem]] = {k: getattr(summary, k) for k in SECTION_TITLES}
-    pools["achievements"] = [i for i in pools["achievements"] if not _told_by_the_table(i, summary)]
-    grouped = {k: any(i.sector for i in pool) for k, pool in pools.items()}
-    chosen: dict[str, list[int]] = {k: [] for k in pools}
-    seen: dict[str, set[str]] = {k: set() for k in pools}
+def _pick_items(
+    summary: ReportSummary, shown: list[Indicator], caps: Caps, budget_mm: float
+) -> list[SectionView]:
+    """Round-robin over the sections, each taking its next most telling item, until one does
+    not fit: no section is crowded out by another's short items, each keeps its best ones."""
+    pools = {key: rank_items(key, summary, shown) for key in SECTION_TITLES}
+    pools["achievements"] = [i for i in pools["achievements"] if not _told_by_the_table(i, shown)]
+    bullets = {
+        key: [shorten(i.text, caps.words, statement=key != "tasks") for i in pool]
+        for key, pool in pools.items()
+    }
     budget_mm -= len(pools) * caps.note_mm  # room for each "+N mục khác" / empty note
-    progress = True
-    while progress:
-        progress = False
-        for key, pool in pools.items():
-            idx = len(chosen[key])
-            if idx >= min(len(pool), caps.items.get(key, len(pool))):
-                continue
-            item = pool[idx]
-            cost = _bullet_mm(shorten(item.text, caps.words), caps)
-            sector = (item.sector or OTHER_SECTOR) if grouped[key] else ""
-            if grouped[key] and sector not in seen[key]:
-                cost += caps.group_mm
-            if cost > budget_mm:
-                continue
-            budget_mm -= cost
-            chosen[key].append(idx)
-            seen[key].add(sector)
-            progress = True
-    views = []
-    for key, pool in pools.items():
-        kept = [pool[i] for i in chosen[key]]
-        groups: dict[str | None, list[str]] = {}
-        for item in kept:
-            label = (item.sector or OTHER_SECTOR) if grouped[key] else None
-            groups.setdefault(label, []).append(shorten(item.text, caps.words))
-        if OTHER_SECTOR in groups and len(groups) > 1:  # unlabelled items go last
-            groups[OTHER_SECTOR] = groups.pop(OTHER_SECTOR)
-        views.append(
-            SectionView(
-                key=key,
-                title=SECTION_TITLES[key],
-                groups=[ItemGroup(sector=s, items=v) for s, v in groups.items()],
-                hidden=len(pool) - len(kept),
-                total=len(pool),
-            )
+    turns = [
+        (key, idx)
+        for idx in range(max(caps.items.values()))
+        for key, texts in bullets.items()
+        if idx < min(len(texts), caps.items.get(key, len(texts)))
+    ]
+    chosen: dict[str, list[str]] = {k: [] for k in pools}
+    for key, idx in turns:
+        cost = _bullet_mm(bullets[key][idx], caps)
+        if cost > budget_mm:  # the page is full: no later, smaller item jumps the queue
+            break
+        budget_mm -= cost
+        chosen[key].append(bullets[key][idx])
+    return [
+        SectionView(
+            key=key,
+            title=SECTION_TITLES[key],
+            items=chosen[key],
+            hidden=len(bullets[key]) - len(chosen[key]),
+            total=len(bullets[key]),
         )
-    return views
+        for key in pools
+    ]
 
 
 def build_briefing(
@@ -189,6 +185,7 @@ def build_briefing(
         indicators_title=INDICATORS_TITLE,
         columns=COLUMNS,
         rows=[],
+        targets=[],
         rows_hidden=0,
         sections=[],
         source=summary.doc or "không rõ",
@@ -205,10 +202,12 @@ def build_briefing(
         + caps.safety_mm
     )
     free = caps.page_mm - fixed
-    rows, table_mm = _pick_indicators(summary, caps, free * caps.table_share)
+    shown, table_mm = _pick_indicators(summary, caps, free * caps.table_share)
+    rows = [indicator_row(i) for i in shown]
     return replace(
         briefing,
-        rows=rows,
+        rows=[r for r in rows if not r.is_target],
+        targets=[r for r in rows if r.is_target],
         rows_hidden=len(summary.indicators) - len(rows),
-        sections=_pick_items(summary, caps, free - table_mm),
+        sections=_pick_items(summary, shown, caps, free - table_mm),
     )
