@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 
 from .render.common import indicator_row
@@ -81,7 +83,20 @@ def family_key(name: str) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:g}" if abs(value) < 1e15 else str(value)
+    """The value exactly as parsed, in plain decimal notation: "1401.351", "12345678".
+
+    Never rounded (``{:g}`` kept six digits: 1401.35) and never in exponent form (1.23457e+07,
+    which a spreadsheet reads as a different number): the shortest text that reads back as the
+    same float, written out in full.
+    """
+    if value is None:
+        return ""
+    if not math.isfinite(value):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _cell_text(text: str | None) -> str:
@@ -91,7 +106,9 @@ def _cell_text(text: str | None) -> str:
 
 
 def indicators_csv(rows: Sequence[tuple[str, ReportSummary]]) -> str:
-    """``(file name, summary)`` pairs -> CSV text (with BOM), one row per indicator."""
+    """``(label, summary)`` pairs -> CSV text (with BOM), one row per indicator. The label fills
+    the ``file`` column: batch passes each report's output name (``x``, ``x-2``), which tells
+    apart two reports with the same file name and matches their briefings' file names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)

@@ -28,6 +28,7 @@ from .answers import (
     meta_problems,
 )
 from .grounding import evidence_for
+from .health import judge, note
 from .ingest import Document, Segment
 from .llm import AnswerRejected, LLMClient
 from .meeting import read_meeting_facts
@@ -323,5 +324,7 @@ class Pipeline:
             ),
         )
         summary = self._verify(run, summary)
+        if verdict := note(judge(summary)):  # unusable or thin: said, never silent
+            summary.run.warnings.append(verdict)
         summary.run.seconds = round(time.perf_counter() - started, 2)
         return summary
