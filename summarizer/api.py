@@ -14,6 +14,7 @@ from typing import Any
 
 from .backends import ChatBackend, create_backend
 from .cassette import Cassette, CassetteBackend, RecordMode
+from .health import UnusableSummary, judge
 from .ingest import Document, load_document, make_document
 from .llm import LLMClient
 from .pipeline import Pipeline, Progress
@@ -67,7 +68,7 @@ def open_client(
     In replay mode no backend is built at all, so replaying needs neither the model nor a
     network.
     """
-    settings = settings or Settings()
+    settings = settings or Settings.load()
     backend: ChatBackend | None = None
     if cassette is None or record != "replay":
         key = settings.api_key.get_secret_value() if settings.api_key else None
@@ -107,10 +108,13 @@ def summarize(
     """Summarise one report.
 
     ``source`` is report text, or a path to a .txt/.md/.docx/.pdf/.html file. With no
-    ``base_url``/``api_key`` (arguments or ``OPENAI_BASE_URL``/``OPENAI_API_KEY``) the embedded
-    model runs in-process. ``cassette`` replays recorded model answers (``record`` = "replay"),
-    or records them ("missing", "all"). Raises ``InputError`` for unreadable input and
-    ``ModelError`` when the model fails after every retry.
+    ``base_url`` (argument, ``OPENAI_BASE_URL`` or ``SUMMARIZER_BASE_URL``) the embedded model
+    runs in-process; a key alone never sends the report anywhere. ``cassette`` replays recorded
+    model answers (``record`` = "replay"), or records them ("missing", "all"). Raises
+    ``InputError`` for unreadable input, ``ConfigError`` for bad settings, and ``ModelError``
+    when the model fails after every retry or its answers leave nothing usable
+    (:class:`~summarizer.health.UnusableSummary`, which carries the summary; see
+    :mod:`summarizer.health`). A thin summary is returned with a line in ``run.warnings``.
     """
     doc = read_document(source)
     if client is None:
@@ -119,8 +123,12 @@ def summarize(
             for k, v in {"model": model, "base_url": base_url, "api_key": api_key}.items()
             if v is not None
         }
-        client = open_client(Settings(**overrides), cassette=cassette, record=record)
-    return Pipeline(client, PromptSet(prompts), progress=progress).run(doc)
+        client = open_client(Settings.load(**overrides), cassette=cassette, record=record)
+    summary = Pipeline(client, PromptSet(prompts), progress=progress).run(doc)
+    verdict = judge(summary)
+    if verdict.level == "unusable":
+        raise UnusableSummary(f"{doc.name or 'the report'}: {verdict.reason}", summary)
+    return summary
 
 
 async def asummarize(source: str | Path, **options: Any) -> ReportSummary:

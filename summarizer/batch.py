@@ -5,16 +5,23 @@
 report failing never stops the others: its reason is collected and the batch goes on.
 
 Results are cached by content: the key is a hash of the report's bytes, the prompt version, the
-model, the backend and the code version, and the summary JSON is kept as
-``OUTDIR/.cache/<key>.json``. A cached report costs no model call (it is only re-rendered), and
-a report whose outputs all exist, are newer than the report and were made from the current
-cache entry is skipped as "up to date".
+model, the backend, the endpoint (base URL) and the code version, and the summary JSON is kept
+as ``OUTDIR/.cache/<key>.json``. A cached report costs no model call (it is only re-rendered),
+and a report whose outputs all exist, are newer than the report and were made from the current
+cache entry is skipped as "up to date"; ``force`` summarises every report again. A summary that
+is unusable (:mod:`summarizer.health`) fails its report and is never cached.
+
+The tables (``indicators.csv``, ``comparison.*``) cover every report summarised into OUTDIR so
+far, not only this run's: a run over one report adds it to them instead of erasing the others.
+Each report is labelled by its output name, so two reports with the same file name (``x``,
+``x-2``) stay apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 import unicodedata
@@ -25,6 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import ConfigError, SummarizerError
+from .health import UnusableSummary, judge
 from .outputs import write_atomic
 from .schema import ReportSummary, Usage
 
@@ -34,6 +42,8 @@ __all__ = [
     "FileResult",
     "Status",
     "cache_key",
+    "is_outdir",
+    "output_names",
     "output_stem",
     "run_batch",
 ]
@@ -98,12 +108,23 @@ def output_stem(stem: str) -> str:
     return f"{name}-report" if name.casefold() in _RESERVED else name
 
 
-def cache_key(data: bytes, prompt_version: str, model: str, backend: str) -> str:
-    """The content address of a summary: report bytes + prompts + model + backend + code."""
+def cache_key(
+    data: bytes, prompt_version: str, model: str, backend: str, endpoint: str | None = None
+) -> str:
+    """The content address of a summary: report bytes + prompts + model + backend + endpoint
+    + code. Two servers may serve different weights under one model name, so the endpoint
+    counts."""
     from . import __version__
 
     parts = [hashlib.sha256(data).hexdigest(), prompt_version, model, backend, __version__]
+    if endpoint:
+        parts.append(endpoint.rstrip("/"))
     return hashlib.sha256(json.dumps(parts).encode("utf-8")).hexdigest()
+
+
+def is_outdir(folder: Path) -> bool:
+    """Whether ``folder`` holds a batch's outputs (its stamps), so its files are never reports."""
+    return (folder / CACHE_DIR / "outputs").is_dir()
 
 
 def _inside(outdir: Path, name: str) -> Path:
@@ -113,7 +134,7 @@ def _inside(outdir: Path, name: str) -> Path:
     return path
 
 
-def _names(inputs: Sequence[Path]) -> list[str]:
+def output_names(inputs: Sequence[Path]) -> list[str]:
     """Distinct, safe output stems, in input order (a repeated stem gets -2, -3, ...)."""
     taken: set[str] = set()
     names = []
@@ -130,9 +151,11 @@ def _names(inputs: Sequence[Path]) -> list[str]:
 
 def _load(entry: Path) -> ReportSummary | None:
     try:
-        return ReportSummary.model_validate_json(entry.read_bytes())
+        summary = ReportSummary.model_validate_json(entry.read_bytes())
     except (OSError, ValueError):  # missing, unreadable or not a summary: summarise again
         return None
+    # an unusable entry (cached by an earlier version) is a miss, never reused
+    return None if judge(summary).level == "unusable" else summary
 
 
 def _render(summary: ReportSummary, fmt: str) -> str | bytes:
@@ -150,12 +173,16 @@ class _Runner:
         formats: list[str],
         summarise: Callable[[Path], ReportSummary],
         key_parts: tuple[str, str, str],
+        endpoint: str | None,
+        force: bool,
     ) -> None:
         self.outdir = outdir
         self.cache = outdir / CACHE_DIR
         self.formats = formats
         self.summarise = summarise
         self.key_parts = key_parts
+        self.endpoint = endpoint
+        self.force = force
 
     def _stamp(self, name: str) -> Path:
         # which cache entry the outputs of `name` were rendered from
@@ -174,8 +201,8 @@ class _Runner:
         try:
             paths = [_inside(self.outdir, f"{name}.{fmt}") for fmt in self.formats]
             data = source.read_bytes()
-            key = cache_key(data, *self.key_parts)
-            summary = _load(self.cache / f"{key}.json")
+            key = cache_key(data, *self.key_parts, self.endpoint)
+            summary = None if self.force else _load(self.cache / f"{key}.json")
             if summary is not None and self._up_to_date(name, key, paths, source):
                 result.status, result.summary, result.outputs = "up_to_date", summary, paths
                 return result
@@ -183,9 +210,12 @@ class _Runner:
             if summary is None:
                 summary = self.summarise(source)
                 result.usage, result.seconds = summary.run.usage, summary.run.seconds
+                verdict = judge(summary)  # a custom summarise may return what the API refuses
+                if verdict.level == "unusable":
+                    raise UnusableSummary(verdict.reason, summary)
                 # stored under what really made it: a caller's wrong guess is a miss, not a lie
                 run = summary.run
-                key = cache_key(data, run.prompt_version, run.model, run.backend)
+                key = cache_key(data, run.prompt_version, run.model, run.backend, self.endpoint)
                 write_atomic(self.cache / f"{key}.json", summary.model_dump_json(indent=2))
                 status = "done"
             self._stamp(name).unlink(missing_ok=True)
@@ -210,7 +240,7 @@ def _key_parts(
     if model is None or backend is None:
         from .settings import Settings
 
-        settings = Settings()
+        settings = Settings.load()
         model = model or settings.model_id
         backend = backend or settings.backend
     return prompt_version, model, backend
@@ -227,13 +257,17 @@ def run_batch(
     prompt_version: str | None = None,
     model: str | None = None,
     backend: str | None = None,
+    endpoint: str | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """Summarise ``inputs`` into ``outdir`` (``<stem>.<fmt>`` per format, plus the tables).
 
     ``summarise`` is called from worker threads, at most ``jobs`` at a time.
-    ``prompt_version``/``model``/``backend`` name what ``summarise`` uses, for the cache key
-    (default: the bundled prompts and the model the environment selects). ``on_progress`` is
-    called in the calling thread as each report finishes, with ``(result, done, total)``.
+    ``prompt_version``/``model``/``backend``/``endpoint`` name what ``summarise`` uses, for
+    the cache key (default: the bundled prompts and the model the environment selects, no
+    endpoint). ``force`` ignores the cache and summarises every report again.
+    ``on_progress`` is called in the calling thread as each report finishes, with
+    ``(result, done, total)``.
     """
     if jobs < 1:
         raise ConfigError(f"-j {jobs}: need at least one job")
@@ -245,10 +279,11 @@ def run_batch(
         )
     unique = list({p.resolve(): p for p in inputs}.values())
     started = time.perf_counter()
-    outdir.mkdir(parents=True, exist_ok=True)
-    outdir = outdir.resolve()
-    runner = _Runner(outdir, formats, summarise, _key_parts(prompt_version, model, backend))
-    names = _names(unique)
+    outdir = _prepare(outdir)
+    runner = _Runner(
+        outdir, formats, summarise, _key_parts(prompt_version, model, backend), endpoint, force
+    )
+    names = output_names(unique)
     results: list[FileResult | None] = [None] * len(unique)
     pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="summarize")
     try:
@@ -270,10 +305,40 @@ def run_batch(
     )
 
 
+def _prepare(outdir: Path) -> Path:
+    """OUTDIR made and checked before any work: a file in its place or a folder we cannot
+    write into is a one-line settings error, not a traceback after the first report."""
+    if outdir.exists() and not outdir.is_dir():
+        raise ConfigError(f"-o {outdir}: is a file, not a folder; name a folder for the outputs")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"-o {outdir}: cannot create it ({exc.strerror or exc})") from exc
+    if not os.access(outdir, os.W_OK | os.X_OK):
+        raise ConfigError(f"-o {outdir}: cannot write into it (permission denied)")
+    return outdir.resolve()
+
+
+def _everything_so_far(outdir: Path, files: list[FileResult]) -> list[tuple[str, ReportSummary]]:
+    """``(output name, summary)`` of every report summarised into ``outdir``: this run's, and
+    earlier runs' (found by their stamps), in name order."""
+    summaries = {r.name: r.summary for r in files if r.summary is not None}
+    for stamp in sorted((outdir / CACHE_DIR / "outputs").glob("*.json")):
+        if stamp.stem in summaries:
+            continue
+        try:
+            key = json.loads(stamp.read_text(encoding="utf-8"))["key"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if (summary := _load(outdir / CACHE_DIR / f"{key}.json")) is not None:
+            summaries[stamp.stem] = summary
+    return sorted(summaries.items(), key=lambda pair: pair[0].casefold())
+
+
 def _write_tables(outdir: Path, files: list[FileResult]) -> list[Path]:
     from .compare import build_comparison, comparison_html, comparison_markdown, indicators_csv
 
-    reports = [(r.source.name, r.summary) for r in files if r.summary is not None]
+    reports = _everything_so_far(outdir, files)
     table = build_comparison(reports)
     contents = {
         "indicators.csv": indicators_csv(reports),

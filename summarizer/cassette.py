@@ -7,8 +7,12 @@ parameter is a miss, not a silent reuse. Because it sits where every backend mee
 run goes through the same parsing, validation and re-ask code as a live one.
 
 Modes: ``replay`` (never call the model; a miss is a :class:`CassetteError` naming the command
-that re-records), ``missing`` (replay what exists, record the rest), ``all`` (re-record).
-Nothing secret is written: requests never carry keys, and strings are scrubbed besides.
+that records what is missing), ``missing`` (replay what exists, record the rest), ``all``
+(re-record). The advice on a miss is always ``--record missing``, which keeps what the file
+holds: the file that missed may well be another report's recording, and ``--record all`` on it
+would destroy that. Nothing secret is written: requests never carry keys, and strings are
+scrubbed besides. Saving goes through a hidden temporary file; one left by a killed recording
+is removed by the next save.
 """
 
 from __future__ import annotations
@@ -86,7 +90,7 @@ class Cassette:
             raise ValueError(f"record mode must be one of {RECORD_MODES}, not {mode!r}")
         self.path = Path(path)
         self.mode = mode
-        self.rerecord_hint = rerecord_hint or f"--cassette {self.path} --record all"
+        self.rerecord_hint = rerecord_hint or f"--cassette {self.path} --record missing"
         self._recorded: list[dict[str, Any]] = []
         self._comment: str | None = None
         #: the backend that made the recording ("llama", "openai"); reported on replay
@@ -113,11 +117,17 @@ class Cassette:
 
     def miss(self, request: dict[str, Any]) -> CassetteError:
         """The error for a request the cassette cannot answer in replay mode."""
-        state = "has no interaction" if self.path.exists() else "does not exist"
+        if self.path.exists():
+            state = (
+                "has no answer for this request (hash "
+                f"{request_hash(request)[:12]}: another report's cassette, or prompts, schema "
+                "or settings changed?)"
+            )
+        else:
+            state = "does not exist"
         return CassetteError(
-            f"cassette {self.path} {state} matching this request "
-            f"(hash {request_hash(request)[:12]}; prompts, schema or settings changed?). "
-            f"Re-record it with: {self.rerecord_hint}"
+            f"cassette {self.path} {state}. Record what is missing (keeping what the file "
+            f"holds) with: {self.rerecord_hint}"
         )
 
     def append(
@@ -147,12 +157,32 @@ class Cassette:
             "interactions": kept + self._new,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-            out.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a cassette is a shared, checked-in file
-        os.replace(tmp, self.path)
+        fd, tmp = tempfile.mkstemp(
+            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False, indent=1)
+                out.write("\n")
+            os.chmod(tmp, 0o644)  # mkstemp makes 0600; a cassette is a shared, checked-in file
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove temporary files a killed save of this cassette left behind (one cassette has
+        one writer, so any other is stale): ``.NAME.XXXXXXXX.tmp``, and ``NAMEXXXXXXXX.tmp``
+        as earlier versions named them."""
+        name = self.path.name
+        for leftover in self.path.parent.iterdir():
+            stale = leftover.name.endswith(".tmp") and (
+                leftover.name.startswith(f".{name}.")
+                or (leftover.name.startswith(name) and len(leftover.name) == len(name) + 12)
+            )
+            if stale:
+                leftover.unlink(missing_ok=True)
 
 
 class CassetteBackend:

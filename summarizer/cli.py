@@ -1,7 +1,10 @@
 """The ``summarizer`` command: a thin layer that parses flags and calls the Python API.
 
 Every deliberate failure is a :class:`SummarizerError`; :func:`main` is the one place that turns
-it into a one-line message and an exit code (2 bad input or settings, 3 model failure).
+it, and any usage error, into one line on stderr and an exit code (2 bad input or settings, 3
+model failure). Messages are printed as plain text, never parsed as rich markup, so a file
+named ``[red]x.txt`` is shown as it is. What leaves the machine is said: when a base URL is in
+use, the destination host is named on stderr before the first request.
 """
 
 from __future__ import annotations
@@ -12,16 +15,36 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+try:  # recent typer carries its own copy of click
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older typer runs on click itself
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from .api import open_client, read_document, summarize
+from .cli_options import (
+    SUFFIX_FORMATS,
+    BaseUrlOpt,
+    CassetteOpt,
+    Format,
+    ModelOpt,
+    OutputOpt,
+    PromptsOpt,
+    QuietOpt,
+    Record,
+    RecordOpt,
+    ReportArg,
+    TimeoutOpt,
+)
 from .errors import ConfigError, SummarizerError
+from .health import UnusableSummary, judge
 from .ingest import Document
 from .llm import LLMClient
 from .schema import ReportSummary
@@ -31,58 +54,43 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help text is shown as written: "(env X)" is never eaten as markup
     help="Typed, source-grounded summaries of Vietnamese meeting reports.",
 )
 err = Console(stderr=True)
 
-ReportArg = Annotated[Path, typer.Argument(help="report file (.txt .md .docx .pdf .html)")]
-ModelOpt = Annotated[str | None, typer.Option("--model", help="model name [env SUMMARIZER_MODEL]")]
-BaseUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--base-url", help="OpenAI-compatible endpoint [env OPENAI_BASE_URL]; none: embedded model"
-    ),
-]
-CassetteOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--cassette", help="cassette file, or a folder holding one <report>.json per report"
-    ),
-]
+
+def _say(kind: str, message: str) -> None:
+    """One line on stderr, ``kind: message``; the message is plain text, never markup."""
+    style = {"error": "bold red", "warning": "yellow"}.get(kind, "dim")
+    line = Text(f"{kind}: ", style=style)
+    line.append(" ".join(message.split()))
+    err.print(line, soft_wrap=True, highlight=False)
 
 
-class Record(StrEnum):
-    """How --cassette is used."""
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
 
-    replay = "replay"
-    missing = "missing"
-    all = "all"
-
-
-class Format(StrEnum):
-    """Briefing formats."""
-
-    md = "md"
-    html = "html"
-    docx = "docx"
+        typer.echo(f"summarizer {__version__}")
+        raise typer.Exit()
 
 
-RecordOpt = Annotated[
-    Record,
-    typer.Option(
-        "--record", help="with --cassette: replay, record what is missing, or re-record all"
-    ),
-]
-PromptsOpt = Annotated[
-    Path | None,
-    typer.Option("--prompts", help="folder of .j2 templates overriding bundled ones by name"),
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")]
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
+    """Typed, source-grounded summaries of Vietnamese meeting reports."""
 
 
-def _cassette_for(report: Path, cassette: Path | None) -> Path | None:
+def _cassette_for(report: Path, cassette: Path | None, name: str | None = None) -> Path | None:
     if cassette is not None and (cassette.is_dir() or cassette.suffix != ".json"):
-        return cassette / f"{report.stem}.json"
+        return cassette / f"{name or report.stem}.json"
     return cassette
 
 
@@ -93,7 +101,7 @@ def _progress(quiet: bool, label: str) -> Iterator[Any]:
         yield None
         return
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
@@ -110,24 +118,44 @@ def _progress(quiet: bool, label: str) -> Iterator[Any]:
 
 @dataclass(frozen=True)
 class ModelFlags:
-    """The model options every command takes (--model, --base-url, --cassette, --record,
-    --prompts), turned into settings and one client per report in one place."""
+    """The model options every command takes (--model, --base-url, --timeout, --cassette,
+    --record, --prompts), turned into settings and one client per report in one place."""
 
     model: str | None
     base_url: str | None
+    timeout: float | None
     cassette: Path | None
     record: Record
     prompts: Path | None
 
     def settings(self) -> Settings:
-        overrides: dict[str, Any] = {
-            k: v for k, v in {"model": self.model, "base_url": self.base_url}.items() if v
-        }
-        return Settings(**overrides)
+        return Settings.load(model=self.model, base_url=self.base_url, timeout=self.timeout)
 
-    def client_for(self, report: Path, settings: Settings | None = None) -> LLMClient:
-        path = _cassette_for(report, self.cassette)
-        hint = f"summarizer extract {report} --cassette {path} --record all"
+    @property
+    def calls_the_model(self) -> bool:
+        """False when every answer is replayed from cassettes (no model, no network, no key)."""
+        return self.cassette is None or self.record is not Record.replay
+
+    def announce(self, settings: Settings) -> None:
+        """Say where reports go: the host of the base URL, or why a key alone is not used."""
+        if not self.calls_the_model:
+            return
+        if settings.destination:
+            where, model = settings.destination, settings.model_id
+            _say("note", f"sending report text to {where} (model {model})")
+        elif settings.api_key is not None:
+            _say(
+                "note",
+                "an API key is set but no base URL: using the embedded model, nothing is sent "
+                "(give --base-url to use an endpoint)",
+            )
+
+    def client_for(
+        self, report: Path, settings: Settings | None = None, name: str | None = None
+    ) -> LLMClient:
+        """A client for ``report``; in a cassette folder its file is ``<name or stem>.json``."""
+        path = _cassette_for(report, self.cassette, name)
+        hint = f"summarizer extract {report} --cassette {path} --record missing"
         return open_client(
             settings or self.settings(),
             cassette=path,
@@ -136,57 +164,120 @@ class ModelFlags:
         )
 
 
+def _warn_if_thin(summary: ReportSummary, label: str) -> None:
+    verdict = judge(summary)
+    if verdict.level == "thin":
+        _say("warning", f"{label}: thin summary: {verdict.reason}")
+
+
 def run_summary(report: Path, flags: ModelFlags, quiet: bool) -> tuple[ReportSummary, Document]:
-    """Summarise one report the way every command does; also return the document read."""
+    """Summarise one report the way every command does; also return the document read.
+
+    An unusable result raises (exit 3, nothing written); a thin one is returned with a warning.
+    """
     doc = read_document(report)  # bad input fails here, before a model is loaded
-    client = flags.client_for(report)
+    settings = flags.settings()
+    flags.announce(settings)
+    client = flags.client_for(report, settings)
     with _progress(quiet, report.name) as update:
-        return summarize(doc, client=client, prompts=flags.prompts, progress=update), doc
+        summary = summarize(doc, client=client, prompts=flags.prompts, progress=update)
+    _warn_if_thin(summary, report.name)
+    return summary, doc
+
+
+def _write(output: Path, content: str | bytes) -> None:
+    from .outputs import write_atomic
+
+    write_atomic(output, content)
+    _say("note", f"wrote {output}")
+
+
+def _listing(summary: ReportSummary) -> str:
+    """One tab-separated line per item: section, start, end, text (a quick look, or grep)."""
+    from .render import format_number
+
+    lines = ["section\tstart\tend\ttext"]
+    for ind in summary.indicators:
+        value = "" if ind.value is None else format_number(ind.value)
+        text = f"{ind.name}: {value} {ind.unit or ''}".strip()
+        ev = ind.evidence[0]
+        lines.append(f"indicators\t{ev.start}\t{ev.end}\t{text}")
+    for section in ("achievements", "shortcomings", "tasks"):
+        for item in getattr(summary, section):
+            ev = item.evidence[0]
+            lines.append(f"{section}\t{ev.start}\t{ev.end}\t{' '.join(item.text.split())}")
+    return "\n".join(lines)
 
 
 @app.command()
 def extract(
     report: ReportArg,
     json_out: Annotated[
-        bool, typer.Option("--json", help="print the JSON contract (the default output)")
-    ] = True,
+        bool,
+        typer.Option(
+            "--json", help="print the JSON contract (default: one tab-separated line per item)"
+        ),
+    ] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
     cassette: CassetteOpt = None,
     record: RecordOpt = Record.replay,
     prompts: PromptsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Print the typed, source-grounded summary of REPORT as JSON."""
-    summary, _ = run_summary(report, ModelFlags(model, base_url, cassette, record, prompts), quiet)
-    typer.echo(summary.model_dump_json(indent=2))
+    """Summarise REPORT: the JSON contract with --json, else one line per item with its span."""
+    flags = ModelFlags(model, base_url, timeout, cassette, record, prompts)
+    summary, _ = run_summary(report, flags, quiet)
+    typer.echo(summary.model_dump_json(indent=2) if json_out else _listing(summary))
+
+
+def _briefing_format(fmt: Format | None, output: Path | None) -> Format:
+    """-f, else the format -o's suffix names, else Markdown; a clash is refused."""
+    named = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is not None and named is not None and fmt is not named:
+        raise ConfigError(
+            f"-f {fmt.value} but -o {output} names a .{named.value} file; "
+            f"drop -f or use -f {named.value}"
+        )
+    chosen = fmt or named or Format.md
+    if chosen is Format.docx and output is None:
+        raise ConfigError("--format docx needs -o FILE (it is binary)")
+    return chosen
 
 
 @app.command()
 def brief(
     report: ReportArg,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="write here")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="briefing format")] = Format.md,
+    output: OutputOpt = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="briefing format (default: from the -o suffix .md/.html/.docx, else md)",
+            show_default=False,
+        ),
+    ] = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
     cassette: CassetteOpt = None,
     record: RecordOpt = Record.replay,
     prompts: PromptsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Print (or write with -o) a one-page briefing of REPORT."""
-    from .outputs import write_atomic
     from .render import render_briefing
 
-    if fmt is Format.docx and output is None:
-        raise ConfigError("--format docx needs -o FILE (it is binary)")
-    summary, _ = run_summary(report, ModelFlags(model, base_url, cassette, record, prompts), quiet)
-    rendered = render_briefing(summary, fmt.value)
+    chosen = _briefing_format(fmt, output)
+    flags = ModelFlags(model, base_url, timeout, cassette, record, prompts)
+    summary, _ = run_summary(report, flags, quiet)
+    rendered = render_briefing(summary, chosen.value)
     if output is None:
         typer.echo(rendered)
     else:
-        write_atomic(output, rendered)
-        err.print(f"wrote {output}")
+        _write(output, rendered)
 
 
 @app.command("eval")
@@ -195,12 +286,16 @@ def evaluate(
     json_out: Annotated[bool, typer.Option("--json", help="machine-readable")] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
     cassette: CassetteOpt = None,
     record: RecordOpt = Record.replay,
     prompts: PromptsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Summarise every gold-annotated report in FOLDER and score it."""
+    """Summarise every gold-annotated report in FOLDER and score it.
+
+    An unusable summary is scored as it is (that is the measurement) and makes the exit code 3.
+    """
     from .evaluate import aggregate, format_table, load_gold, score_report
 
     reports = sorted(p for p in folder.glob("*.txt") if (folder / f"{p.stem}.gold.json").exists())
@@ -208,10 +303,16 @@ def evaluate(
         raise ConfigError(f"{folder}: no NAME.txt with a NAME.gold.json beside it")
     if cassette is not None and not cassette.exists():
         cassette.mkdir(parents=True)
-    flags = ModelFlags(model, base_url, cassette, record, prompts)
+    flags = ModelFlags(model, base_url, timeout, cassette, record, prompts)
     rows = []
+    unusable = []
     for report in reports:
-        summary, doc = run_summary(report, flags, quiet)
+        try:
+            summary, doc = run_summary(report, flags, quiet)
+        except UnusableSummary as exc:
+            summary, doc = exc.summary, read_document(report)
+            unusable.append(report.name)
+            _say("warning", str(exc))
         text = doc.text
         score = score_report(summary, load_gold(folder / f"{report.stem}.gold.json", text), text)
         usage = summary.run.usage
@@ -244,64 +345,34 @@ def evaluate(
         )
     else:
         typer.echo(format_table(rows, overall))
+    if unusable:
+        _say("error", f"unusable summaries (scored as they are): {', '.join(unusable)}")
+        raise typer.Exit(3)
 
 
 @app.command()
 def review(
     report: ReportArg,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="write here")] = None,
+    output: OutputOpt = None,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
     cassette: CassetteOpt = None,
     record: RecordOpt = Record.replay,
     prompts: PromptsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Print (or write with -o) an HTML page of REPORT with every evidence span highlighted."""
-    from .outputs import write_atomic
+    """Print (or write with -o) an HTML page of REPORT with every evidence span highlighted,
+    the run's warnings and the items the model was least sure of."""
     from .render import render_review
 
-    summary, doc = run_summary(
-        report, ModelFlags(model, base_url, cassette, record, prompts), quiet
-    )
+    flags = ModelFlags(model, base_url, timeout, cassette, record, prompts)
+    summary, doc = run_summary(report, flags, quiet)
     page = render_review(summary, doc.text)
     if output is None:
         typer.echo(page)
     else:
-        write_atomic(output, page)
-        err.print(f"wrote {output}")
-
-
-#: what `batch` picks up from a folder or a glob
-BATCH_SUFFIXES = {".txt", ".md", ".docx", ".pdf", ".html", ".htm"}
-
-
-def _batch_inputs(sources: list[str], outdir: Path) -> list[Path]:
-    """Report files named by folders, files or glob patterns; never the files OUTDIR holds."""
-    import glob
-
-    found: list[Path] = []
-    for source in sources:
-        path = Path(source)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.is_file())
-        elif path.is_file():
-            found.append(path)
-        else:
-            found += sorted(Path(p) for p in glob.glob(source, recursive=True) if Path(p).is_file())
-    out = outdir.resolve()
-    picked: dict[Path, Path] = {}
-    for p in found:
-        name = p.name.lower()
-        if (
-            p.suffix.lower() not in BATCH_SUFFIXES
-            or name.startswith((".", "~$"))
-            or ".gold." in name
-            or p.resolve().parent in (out, out / ".cache")  # our own outputs
-        ):
-            continue
-        picked.setdefault(p.resolve(), p)
-    return list(picked.values())
+        _write(output, page)
 
 
 @app.command()
@@ -312,11 +383,19 @@ def batch(
     ],
     outdir: Annotated[Path, typer.Option("-o", "--outdir", help="output folder")],
     formats: Annotated[
-        str, typer.Option("--format", "-f", help="comma-separated: md,html,docx,json")
+        str,
+        typer.Option("--format", "-f", help="comma-separated: md,html,docx,json (default md,html)"),
     ] = "md,html",
-    jobs: Annotated[int, typer.Option("-j", "--jobs", help="reports summarised at once")] = 1,
+    jobs: Annotated[
+        int, typer.Option("-j", "--jobs", help="reports summarised at once (default 1)")
+    ] = 1,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="summarise every report again, ignoring the cache"),
+    ] = False,
     model: ModelOpt = None,
     base_url: BaseUrlOpt = None,
+    timeout: TimeoutOpt = None,
     cassette: CassetteOpt = None,
     record: RecordOpt = Record.replay,
     prompts: PromptsOpt = None,
@@ -325,109 +404,29 @@ def batch(
     """Summarise many reports into OUTDIR: briefings, JSON, indicators.csv, comparison.md/html.
 
     Exit code 1 when any report failed (the others are still written), 0 otherwise.
+    --record missing/all summarise every report again (a cached report would record nothing).
     """
-    import threading
+    from .batch_cli import run_batch_command
 
-    from rich.markup import escape
-    from rich.table import Table
-
-    from .batch import FileResult, run_batch
-    from .prompts import PromptSet
-
-    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    inputs = _batch_inputs(sources, outdir)
-    if not inputs:
+    if cassette is not None and cassette.suffix == ".json" and not cassette.is_dir():
         raise ConfigError(
-            f"{' '.join(sources)}: no report files (.txt .md .docx .pdf .html) to summarise"
-            " (files directly in OUTDIR are never taken as reports)"
+            f"--cassette {cassette}: batch takes a folder (one <report>.json per report), "
+            "not one file every report would overwrite"
         )
-    flags = ModelFlags(model, base_url, cassette, record, prompts)
-    settings = flags.settings()
-    prompt_version = PromptSet(prompts).version  # a bad --prompts fails before any work
-    opening = threading.Lock()  # the first client loads the shared backend exactly once
-
-    def summarise(report: Path) -> ReportSummary:
-        with opening:
-            client = flags.client_for(report, settings)
-        return summarize(report, client=client, prompts=prompts)
-
-    bar: Progress | None = None
-    if not quiet and err.is_terminal:
-        bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TaskProgressColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        )
-    task = bar.add_task("batch", total=len(inputs)) if bar else None
-
-    def on_progress(result: FileResult, done: int, total: int) -> None:
-        if bar is not None and task is not None:
-            label = f"{escape(result.source.name)}: {result.status}"
-            bar.update(task, completed=done, description=label)
-        elif not quiet:
-            err.print(
-                f"[{done}/{total}] {escape(result.source.name)}: {result.status}", highlight=False
-            )
-
-    if bar is not None:
-        bar.start()
-    try:
-        result = run_batch(
-            inputs,
-            outdir,
-            fmts,
-            jobs,
-            summarise,
-            on_progress,
-            prompt_version=prompt_version,
-            model=settings.model_id,
-            backend=settings.backend,
-        )
-    finally:
-        if bar is not None:
-            bar.stop()
-
-    out = Console()
-    table = Table(title=f"{len(result.files)} reports -> {result.outdir}")
-    for column in ("report", "status", "calls", "tokens", "re-asks", "seconds"):
-        table.add_column(column, justify="left" if column in ("report", "status") else "right")
-    styles = {"done": "green", "cached": "cyan", "up_to_date": "cyan", "failed": "bold red"}
-    for r in result.files:
-        u = r.usage
-        table.add_row(
-            escape(r.source.name),
-            f"[{styles[r.status]}]{r.status.replace('_', ' ')}[/]",
-            str(u.calls),
-            str(u.prompt_tokens + u.completion_tokens),
-            str(u.retries),
-            f"{r.seconds:.1f}",
-        )
-    out.print(table)
-    for r in result.failed:
-        out.print(
-            f"[bold red]failed[/] {escape(str(r.source))}: {escape(r.reason or '')}",
-            highlight=False,
-            soft_wrap=True,
-        )
-    u = result.usage
-    counts = ", ".join(
-        f"{result.count(s)} {s.replace('_', ' ')}"
-        for s in ("done", "cached", "up_to_date", "failed")
+    flags = ModelFlags(model, base_url, timeout, cassette, record, prompts)
+    code = run_batch_command(
+        sources,
+        outdir,
+        formats,
+        jobs,
+        flags,
+        force=force or record is not Record.replay,
+        quiet=quiet,
+        say=_say,
+        console=err,
     )
-    out.print(
-        f"{counts}. Tokens {u.prompt_tokens + u.completion_tokens} "
-        f"(prompt {u.prompt_tokens}, completion {u.completion_tokens}), calls {u.calls}, "
-        f"re-asks {u.retries}, {result.seconds:.1f} s. "
-        f"Wrote {', '.join(p.name for p in result.tables)} and <stem>.{{{','.join(fmts)}}}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    if not result.ok:
-        raise typer.Exit(1)
+    if code:
+        raise typer.Exit(code)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -435,7 +434,21 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("instructor").addHandler(logging.NullHandler())
     logging.getLogger("instructor").propagate = False
     try:
-        app(args=argv)  # usage errors: typer prints them and exits 2 itself
+        code = app(args=argv, prog_name="summarizer", standalone_mode=False)
     except SummarizerError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        _say("error", str(exc))
         sys.exit(exc.exit_code)
+    except click_errors.NoArgsIsHelpError as exc:  # bare `summarizer` or `summarizer batch`
+        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        sys.exit(2)
+    except click_errors.UsageError as exc:  # an unknown flag, a missing argument, a bad choice
+        command = exc.ctx.command_path if exc.ctx else "summarizer"
+        _say("error", f"{exc.format_message()} (see: {command} --help)")
+        sys.exit(2)
+    except click_errors.ClickException as exc:
+        _say("error", exc.format_message())
+        sys.exit(exc.exit_code)
+    except typer.Abort:  # end of input at a prompt
+        _say("error", "interrupted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

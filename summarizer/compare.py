@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from html import escape
 
 from .render.bars import BAR_CSS, bar_html
@@ -89,7 +91,20 @@ def measure_key(name: str, unit: str | None) -> tuple[str, str]:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:g}" if abs(value) < 1e15 else str(value)
+    """The value exactly as parsed, in plain decimal notation: "1401.351", "12345678".
+
+    Never rounded (``{:g}`` kept six digits: 1401.35) and never in exponent form (1.23457e+07,
+    which a spreadsheet reads as a different number): the shortest text that reads back as the
+    same float, written out in full.
+    """
+    if value is None:
+        return ""
+    if not math.isfinite(value):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _cell_text(text: str | None) -> str:
@@ -99,7 +114,9 @@ def _cell_text(text: str | None) -> str:
 
 
 def indicators_csv(rows: Sequence[tuple[str, ReportSummary]]) -> str:
-    """``(file name, summary)`` pairs -> CSV text (with BOM), one row per indicator."""
+    """``(label, summary)`` pairs -> CSV text (with BOM), one row per indicator. The label fills
+    the ``file`` column: batch passes each report's output name (``x``, ``x-2``), which tells
+    apart two reports with the same file name and matches their briefings' file names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
@@ -173,6 +190,16 @@ def _column(label: str, summary: ReportSummary) -> str:
     return " · ".join(x for x in (unit, (summary.meta.period or "").strip()) if x)
 
 
+def _columns(group: list[tuple[str, ReportSummary]]) -> list[str]:
+    """Column headings; two reports with the same unit and period (the same report twice,
+    or two drafts) are told apart by their labels."""
+    heads = [_column(label, s) for label, s in group]
+    return [
+        f"{head} ({label})" if heads.count(head) > 1 else head
+        for head, (label, _) in zip(heads, group, strict=True)
+    ]
+
+
 def _by_measure(summary: ReportSummary, kind: str) -> dict[tuple[str, str], Indicator]:
     """The report's figures of one kind by measure; a measure named twice is left out."""
     seen: dict[tuple[str, str], list[Indicator]] = {}
@@ -239,7 +266,7 @@ def build_comparison(reports: Sequence[tuple[str, ReportSummary]]) -> Comparison
         tables.append(
             PeriodTable(
                 months=months,
-                columns=[_column(label, s) for label, s in group],
+                columns=_columns(group),
                 results=_rows(summaries, "result"),
                 targets=_rows(summaries, "target"),
             )

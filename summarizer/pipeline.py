@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from .answers import ClauseLabel, ComingLabel, ParagraphPart, ReviewLabel
 from .genre.meeting import read_meeting_facts
 from .grounding import evidence_for
+from .health import judge, note
 from .ingest import Document, Segment
 from .llm import AnswerRejected, LLMClient
 from .numbers import UNNAMED, Figure, find_figures, numbers_in
@@ -288,5 +289,7 @@ class Pipeline:
             ),
         )
         summary = self._verify(run, summary)
+        if verdict := note(judge(summary)):  # unusable or thin: said, never silent
+            summary.run.warnings.append(verdict)
         summary.run.seconds = round(time.perf_counter() - started, 2)
         return summary

@@ -25,6 +25,9 @@ from .ingest import decode_text
 __all__ = ["read_text"]
 
 _EXTRA = "pip install --force-reinstall summarizer"
+#: A report is a few pages; even a .pdf or .docx with pictures stays far below this. Checked
+#: before reading, so a huge file is refused instead of filling the memory.
+MAX_BYTES = 64 * 2**20
 _OTHER_FORMATS = {  # magic bytes of formats we cannot read -> what to tell the user
     b"\xd0\xcf\x11\xe0": "an old binary Office file (.doc/.xls); save it as .docx",
     b"{\\rtf": "an RTF document; save it as .docx or .txt",
@@ -49,7 +52,14 @@ def read_text(path: str | Path) -> str:
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a report file")
+    if not path.is_file():  # /dev/zero, a pipe, a socket: endless or blocking, never a report
+        raise InputError(f"{path}: not a regular file")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(
+                f"{path}: {path.stat().st_size // 2**20} MB is too large for one report "
+                f"(limit {MAX_BYTES // 2**20} MB)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc

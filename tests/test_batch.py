@@ -17,7 +17,7 @@ from summarizer.batch import FORMATS, BatchResult, output_stem, run_batch
 from summarizer.compare import CSV_HEADER
 from summarizer.errors import ConfigError, ModelError
 from summarizer.llm import LLMClient
-from summarizer.schema import ReportSummary
+from summarizer.schema import Meta, ReportSummary, RunInfo
 
 from .conftest import DEV_REPORTS, FakeBackend, rule_based_answers, run_cli
 
@@ -348,3 +348,181 @@ def test_cli_batch_never_reads_its_own_outputs(
     assert code == 0 and f"{len(DEV_REPORTS)} done" in stdout
     code, stdout, _ = run([*argv, "-f", "md"], capsys)
     assert code == 0 and f"{len(DEV_REPORTS)} up to date" in stdout
+
+
+# --- issue 11 ----------------------------------------------------------------------------------
+
+
+def test_csv_values_are_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(
+        "Ngày 5-4, Huyện ủy Sơn Khê tổ chức hội nghị lần thứ 8.\n\n"
+        "Tổng thu ngân sách nhà nước trên địa bàn đạt 1.401,351 tỷ đồng. "
+        "Tổng vốn đầu tư toàn xã hội đạt 12.345.678 triệu đồng.\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    code, _, _ = run(["batch", str(folder), "-o", str(out), "-q"], capsys)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO((out / "indicators.csv").read_text("utf-8-sig"))))
+    assert {row["value"] for row in rows} >= {"1401.351", "12345678"}
+
+
+def _stems(out: Path) -> set[str]:
+    rows = csv.DictReader(io.StringIO((out / "indicators.csv").read_text("utf-8-sig")))
+    return {row["file"] for row in rows}
+
+
+@pytest.mark.parametrize("flag", [["--force"], ["--record", "all"], ["--record", "missing"]])
+def test_force_and_recording_bypass_a_warm_cache(
+    reports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_cli: list[Path | None],
+    backend: FakeBackend,
+    flag: list[str],
+) -> None:
+    out = tmp_path / "out"
+    argv = ["batch", str(reports), "-o", str(out), "-q", "--cassette", str(tmp_path / "tapes")]
+    assert run(argv, capsys)[0] == 0
+    calls = len(backend.requests)
+    code, stdout, _ = run([*argv, *flag], capsys)
+    assert code == 0 and f"{len(DEV_REPORTS)} done" in stdout
+    assert len(backend.requests) == 2 * calls  # every report asked again (and so recorded)
+
+
+def test_a_partial_run_keeps_the_other_reports_in_the_tables(
+    reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    out = tmp_path / "out"
+    first, second, third = (reports / r.name for r in DEV_REPORTS[:3])
+    assert run(["batch", str(first), str(second), "-o", str(out), "-q"], capsys)[0] == 0
+    assert run(["batch", str(third), "-o", str(out), "-q"], capsys)[0] == 0
+    assert _stems(out) == {first.stem, second.stem, third.stem}
+    comparison = (out / "comparison.md").read_text("utf-8")
+    for stem in (first.stem, second.stem, third.stem):  # every report summarised into OUTDIR
+        unit = json.loads((out / ".cache" / "outputs" / f"{stem}.json").read_text())["key"]
+        summary = ReportSummary.model_validate_json((out / ".cache" / f"{unit}.json").read_text())
+        assert (summary.meta.unit_name or stem) in comparison
+
+
+def test_same_stems_are_told_apart_by_their_output_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    text = DEV_REPORTS[0].read_text(encoding="utf-8")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+    out = tmp_path / "out"
+    code, stdout, _ = run(
+        ["batch", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-q"], capsys
+    )
+    assert code == 0
+    names = [line.split("│")[1].strip() for line in stdout.splitlines() if line.startswith("│")]
+    assert names == ["x", "x-2"]  # the status table names what OUTDIR holds
+    assert _stems(out) == {"x", "x-2"}
+    lines = (out / "comparison.md").read_text("utf-8").splitlines()
+    header = next(line for line in lines if line.startswith("| Chỉ tiêu |"))
+    assert "(x) |" in header and "(x-2) |" in header  # same unit and period, told apart
+
+
+def test_earlier_outputs_are_never_taken_as_reports(
+    reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    assert run(["batch", str(reports), "-o", str(tmp_path / "out"), "-q"], capsys)[0] == 0
+    pattern = str(tmp_path / "**" / "*")
+    code, stdout, _ = run(["batch", pattern, "-o", str(tmp_path / "out2"), "-q"], capsys)
+    assert code == 0 and f"{len(DEV_REPORTS)} reports" in stdout
+
+
+def test_a_mistyped_input_stops_the_batch_before_any_work(
+    reports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_cli: list[Path | None],
+    backend: FakeBackend,
+) -> None:
+    out = tmp_path / "out"
+    typo = reports / "00_typo.txt"
+    code, _, err = run(
+        ["batch", str(reports / DEV_REPORTS[0].name), str(typo), "-o", str(out)], capsys
+    )
+    assert code == 2 and err.strip() == f"error: {typo}: no such file or folder"
+    code, _, err = run(["batch", str(reports / "*.docx"), "-o", str(out)], capsys)
+    assert code == 2 and "no report files" in err
+    assert not out.exists() and backend.requests == []
+
+
+def test_links_out_of_the_folder_are_skipped_and_said(
+    reports: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fake_cli: list[Path | None],
+    backend: FakeBackend,
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Bí mật: mật khẩu quản trị là hoa-sen-42, không được gửi đi đâu.", "utf-8")
+    (reports / "link.txt").symlink_to(secret)
+    (reports / "inside.txt").symlink_to(reports / DEV_REPORTS[0].name)  # stays inside: fine
+    for source in (str(reports), str(reports / "*.txt")):
+        out = tmp_path / f"out{len(source)}"
+        code, stdout, err = run(["batch", source, "-o", str(out), "-q"], capsys)
+        assert code == 0 and f"{len(DEV_REPORTS)} done" in stdout
+        assert f"note: skipped {reports / 'link.txt'}: a link to {secret}" in err
+    assert not any("hoa-sen-42" in json.dumps(r) for r in backend.requests)
+
+
+def test_bad_outdir_is_one_line(
+    reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    afile = tmp_path / "passwd"
+    afile.write_text("root:x:0:0", "utf-8")
+    code, _, err = run(["batch", str(reports), "-o", str(afile)], capsys)
+    assert code == 2
+    assert (
+        err.strip() == f"error: -o {afile}: is a file, not a folder; name a folder for the outputs"
+    )
+    assert afile.read_text("utf-8") == "root:x:0:0"
+
+
+def test_batch_cassette_must_be_a_folder(
+    reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    tape = tmp_path / "one.json"
+    code, _, err = run(
+        ["batch", str(reports), "-o", str(tmp_path / "o"), "--cassette", str(tape)], capsys
+    )
+    assert code == 2 and "takes a folder" in err and not tape.exists()
+
+
+def test_same_stems_record_into_their_own_cassettes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    text = DEV_REPORTS[0].read_text(encoding="utf-8")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+    tapes = tmp_path / "tapes"
+    argv = ["batch", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "out")]
+    assert run([*argv, "-q", "--cassette", str(tapes), "--record", "all"], capsys)[0] == 0
+    assert sorted(fake_cli) == [tapes / "x-2.json", tapes / "x.json"]  # never one file for both
+
+
+def test_an_unusable_summary_from_any_summarise_fails_and_is_not_cached(tmp_path: Path) -> None:
+    def nothing_found(path: Path) -> ReportSummary:  # a caller's own summarise, not the API
+        return ReportSummary(
+            doc=path.name,
+            text=path.read_text(encoding="utf-8"),
+            meta=Meta(),
+            run=RunInfo(model="fake", backend="fake", prompt_version="p-test"),
+        )
+
+    out = tmp_path / "out"
+    result = run_batch(DEV_REPORTS[:1], out, ["md"], 1, nothing_found, model="fake", backend="fake")
+    (failed,) = result.failed
+    assert failed.reason == "no indicator, achievement, shortcoming or task was found in the report"
+    assert {p.name for p in out.glob("*.md")} == {"comparison.md"}  # no briefing
+    assert not list((out / ".cache").glob("*.json"))

@@ -102,3 +102,42 @@ def test_hash_does_not_depend_on_the_installed_pydantic_version() -> None:
         return {"model": "m", "messages": [*MESSAGES, {"role": "user", "content": error}]}
 
     assert request_hash(reask("2.13")) == request_hash(reask("2.14"))
+
+
+def test_the_advice_on_a_miss_never_rewrites_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    ask(CassetteBackend(Cassette(path, "all"), FakeBackend(['{"label": "task"}'])))
+    with pytest.raises(CassetteError) as caught:
+        ask(CassetteBackend(Cassette(path, "replay"), None), [{"role": "user", "content": "new"}])
+    message = str(caught.value)
+    assert f"--cassette {path} --record missing" in message and "--record all" not in message
+    assert "another report's cassette" in message
+
+
+def test_a_killed_save_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.json"
+    cassette = Cassette(path, "all")
+
+    def interrupted(*_args: object, **_kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("summarizer.cassette.json.dump", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        CassetteBackend(cassette, FakeBackend(['{"label": "task"}'])).complete(
+            {"model": "m", "messages": MESSAGES}
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_leftovers_of_a_killed_recording_are_removed_by_the_next_save(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    # what `kill -9` during a save leaves: today's hidden name, and the earlier visible one
+    leftovers = [tmp_path / ".c.json.k2v9x1qz.tmp", tmp_path / "c.json6i1r2lar.tmp"]
+    for leftover in leftovers:
+        leftover.write_text("{", "utf-8")
+    other = tmp_path / ".d.json.k2v9x1qz.tmp"  # another cassette's: not ours to remove
+    other.write_text("{", "utf-8")
+    ask(CassetteBackend(Cassette(path, "all"), FakeBackend(['{"label": "task"}'])))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".d.json.k2v9x1qz.tmp", "c.json"]

@@ -21,7 +21,7 @@ import pytest
 
 from summarizer.answers import ClauseLabel, MetaAnswer
 from summarizer.api import open_client, summarize
-from summarizer.errors import ModelError
+from summarizer.errors import ConfigError, ModelError
 from summarizer.ingest import load_document, make_document
 from summarizer.llm import AnswerRejected, LLMClient
 from summarizer.schema import ReportSummary
@@ -43,7 +43,8 @@ from .fake_openai_server import (
     truncated,
 )
 
-KEY = "sk-test-" + "Faults0123456789abcdef"
+SECRET = "Faults0123456789abcdef"
+KEY = "sk-test-" + SECRET
 TIMEOUT = 0.5  # seconds: the client gives up on a hanging server after this
 HANG_TIMEOUT = 0.25  # where every attempt hangs, a shorter timeout keeps the test fast
 ATTEMPTS = 3
@@ -304,7 +305,7 @@ def test_rejection_reason_is_readable(
         pytest.param(status(500), "server error 500", id="500"),
         pytest.param(status(503), "server error 503", id="503"),
         pytest.param(hang(5), "request timed out", id="hang"),
-        pytest.param(drop(), "connection failed", id="drop"),
+        pytest.param(drop(), "connection to 127.0.0.1 failed", id="drop"),
     ],
 )
 def test_persistent_transport_fault_ends_in_model_error(
@@ -327,18 +328,62 @@ def test_persistent_transport_fault_ends_in_model_error(
     assert_accounted(fake_openai, client, failed=True)
 
 
-def test_refused_request_is_final_at_once(
+@pytest.mark.parametrize("code", [401, 403, 404])
+def test_refused_settings_are_final_at_once_with_the_servers_words(
+    fake_openai: FakeOpenAIServer,
+    env: pytest.MonkeyPatch,
+    slept: list[float],
+    code: int,
+) -> None:
+    fake_openai.default = status(code)
+    client = http_client(fake_openai, env)
+    with pytest.raises(ConfigError) as caught:
+        ask_label(client)
+    message = str(caught.value)
+    assert caught.value.exit_code == 2  # a wrong key, model or URL is a setting to fix
+    assert f"HTTP {code} from 127.0.0.1: fake error {code};" in message  # the server's words
+    assert ("key" if code in (401, 403) else "--model and --base-url") in message
+    assert KEY not in message and "\n" not in message
+    assert len(fake_openai.chat_attempts) == 1  # neither retried nor re-asked
+    assert (client.usage.transport_retries, client.usage.retries) == (0, 0)
+    assert backoffs(slept) == []
+
+
+def test_other_refusals_are_model_errors_with_the_servers_words(
     fake_openai: FakeOpenAIServer,
     env: pytest.MonkeyPatch,
     slept: list[float],
 ) -> None:
-    fake_openai.default = status(401)
+    fake_openai.default = status(400)
     client = http_client(fake_openai, env)
-    with pytest.raises(ModelError, match=r"^endpoint refused the request: HTTP 401$"):
+    with pytest.raises(ModelError) as caught:
         ask_label(client)
-    assert len(fake_openai.chat_attempts) == 1  # neither retried nor re-asked
-    assert (client.usage.transport_retries, client.usage.retries) == (0, 0)
-    assert backoffs(slept) == []
+    assert not isinstance(caught.value, ConfigError) and caught.value.exit_code == 3
+    assert str(caught.value).endswith("HTTP 400 from 127.0.0.1: fake error 400")
+    assert len(fake_openai.chat_attempts) == 1
+
+
+def test_server_message_never_echoes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx2
+    import openai
+
+    from summarizer.backends.openai_compat import EndpointRefused, OpenAICompatBackend
+
+    backend = OpenAICompatBackend("m", base_url="http://127.0.0.1:9/v1", api_key=KEY)
+    said = {"error": {"message": f"Incorrect API key provided: {KEY}.\nSee the docs."}}
+    response = httpx2.Response(
+        401, request=httpx2.Request("POST", "http://127.0.0.1:9/v1/chat/completions"), json=said
+    )
+
+    def refuse(**_: Any) -> None:
+        raise openai.AuthenticationError("refused", response=response, body=said["error"])
+
+    monkeypatch.setattr(backend._client.chat.completions, "create", refuse)
+    with pytest.raises(EndpointRefused) as caught:
+        backend.complete({"model": "m", "messages": []})
+    message = str(caught.value)
+    assert "Incorrect API key provided: [REDACTED]. See the docs." in message
+    assert SECRET not in message and "\n" not in message
 
 
 def test_persistent_malformed_body_ends_in_model_error(
@@ -476,7 +521,6 @@ def cli_env(server: FakeOpenAIServer, env: pytest.MonkeyPatch, timeout: float = 
         pytest.param(status(429), ATTEMPTS, id="429"),
         pytest.param(hang(5), ATTEMPTS, id="hang"),
         pytest.param(drop(), ATTEMPTS, id="drop"),
-        pytest.param(status(401), 1, id="401"),
     ],
 )
 def test_cli_persistent_fault_exits_3_and_writes_nothing(
@@ -508,13 +552,57 @@ def test_cli_persistent_fault_exits_3_and_writes_nothing(
     captured = capsys.readouterr()
     assert code == 3
     assert captured.out == ""
-    lines = captured.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ")
+    note, error = captured.err.strip().splitlines()  # where the report went, then why it failed
+    assert note.startswith("note: sending report text to 127.0.0.1:")
+    assert error.startswith("error: ")
     assert "Traceback" not in captured.err and KEY not in captured.err
     assert len(fake_openai.chat_attempts) == attempts
     assert not (out_dir / "out.md").exists()
     assert list(out_dir.iterdir()) == []  # no temp file left behind either
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "report.txt"]
+
+
+@pytest.mark.parametrize(
+    ("code", "fix"), [(401, "check the key"), (403, "check the key"), (404, "check --model")]
+)
+def test_cli_refused_settings_exit_2_with_the_servers_message(
+    fake_openai: FakeOpenAIServer,
+    env: pytest.MonkeyPatch,
+    slept: list[float],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    code: int,
+    fix: str,
+) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text(SHORT_REPORT, encoding="utf-8")
+    fake_openai.default = status(code)
+    cli_env(fake_openai, env)
+    out = tmp_path / "out.md"
+    assert run_cli(["brief", str(report), "-o", str(out), "-q"]) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"error: HTTP {code} from 127.0.0.1: fake error {code}; {fix}")
+    assert KEY not in error
+    assert len(fake_openai.chat_attempts) == 1 and not out.exists()
+
+
+@pytest.mark.parametrize("url", ["notaurl", "127.0.0.1:8080/v1", "ftp://127.0.0.1/v1"])
+def test_cli_base_url_that_is_not_a_url_is_refused_at_once(
+    env: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    url: str,
+) -> None:
+    def no_backend(*_: Any) -> None:
+        raise AssertionError("a backend was built for a base URL that is not a URL")
+
+    env.setattr("summarizer.api._live_backend", no_backend)
+    report = tmp_path / "report.txt"
+    report.write_text(SHORT_REPORT, encoding="utf-8")
+    assert run_cli(["extract", str(report), "--base-url", url, "-q"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("error: setting base_url (--base-url / OPENAI_BASE_URL")
+    assert f"{url!r} is not an http(s) URL" in line
 
 
 def test_cli_extract_rides_out_transient_faults(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import random
 import subprocess
 import sys
@@ -332,3 +333,23 @@ def test_importing_summarizer_loads_no_format_library():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_endless_or_blocking_files_are_refused(tmp_path):
+    with pytest.raises(InputError, match=r"^/dev/zero: not a regular file$"):
+        read_text("/dev/zero")
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match=r"pipe\.txt: not a regular file"):
+        read_text(fifo)  # reading it would block for ever
+
+
+def test_a_file_too_large_for_one_report_is_refused_before_reading(tmp_path, monkeypatch):
+    from summarizer import readers
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2048)
+    monkeypatch.setattr(readers, "MAX_BYTES", 1024)
+    monkeypatch.setattr(Path, "read_bytes", lambda _self: pytest.fail("read a file too large"))
+    with pytest.raises(InputError, match=r"big\.txt: .* too large for one report"):
+        read_text(big)

@@ -196,7 +196,7 @@ def test_cli_outputs_files_and_logs_hold_no_key(
 
     # a failure: the endpoint refuses the key, then a transport fault outlasts the retries
     fake_openai.default = status(401)
-    assert run_cli(["extract", str(report), "--base-url", url, "-q"]) == 3
+    assert run_cli(["extract", str(report), "--base-url", url, "-q"]) == 2  # a setting to fix
     refused = capsys.readouterr()
     fake_openai.default = status(503)
     assert (
@@ -217,7 +217,8 @@ def test_cli_outputs_files_and_logs_hold_no_key(
         == 3
     )
     failed = capsys.readouterr()
-    assert "failed after 3 attempts" in failed.err and "HTTP 401" in refused.err
+    assert "failed after 3 attempts" in failed.err
+    assert "HTTP 401 from 127.0.0.1: fake error 401; check the key" in refused.err
 
     for captured in (extracted, briefed, refused, failed):
         assert SECRET_PART not in captured.out and SECRET_PART not in captured.err

@@ -29,6 +29,29 @@ def create_backend(name: str, **options: Any) -> ChatBackend:
     except KeyError:
         raise ConfigError(f"unknown backend {name!r}; choose one of {sorted(BACKENDS)}") from None
     module_name, _, class_name = target.partition(":")
-    backend_class = getattr(importlib.import_module(module_name), class_name)
-    backend: ChatBackend = backend_class(**options)
+    try:
+        backend_class = getattr(importlib.import_module(module_name), class_name)
+        backend: ChatBackend = backend_class(**options)
+    except ModuleNotFoundError as exc:
+        # an optional extra that is not installed: say how to install it, not a traceback
+        missing = (exc.name or "").split(".")[0]
+        if missing not in EXTRAS:
+            raise
+        raise ConfigError(EXTRAS[missing]) from exc
+    except (ValueError, OSError) as exc:
+        # llama.cpp refuses a model file it cannot load with a bare ValueError
+        why = " ".join(str(exc).split())[:200]
+        raise ConfigError(f"cannot start the {name} backend: {why}; {HINTS[name]}") from exc
     return backend
+
+
+#: optional module -> what to do when it is missing (the embedded model's extra)
+EXTRAS = {
+    "llama_cpp": "the embedded model needs llama-cpp-python, which is not installed: run "
+    "pip install -e '.[local]' (or give --base-url URL to use a model server instead)",
+}
+#: backend -> where to look when it cannot start
+HINTS = {
+    "llama": "check SUMMARIZER_MODEL_PATH (a GGUF file), or unset it to use the bundled model",
+    "openai": "check --base-url",
+}

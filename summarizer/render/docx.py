@@ -9,7 +9,7 @@ file, the model and the date. Every run uses Times New Roman, which has Vietname
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -119,8 +119,13 @@ def _note(doc: DocumentObject, text: str) -> None:
 def build_document(b: Briefing) -> DocumentObject:
     doc = Document()
     _setup(doc)
-    doc.core_properties.title = f"{b.title} — {b.heading}"
-    doc.core_properties.language = "vi-VN"
+    props = doc.core_properties  # python-docx's template says "python-docx", 2013
+    props.title = f"{b.title} — {b.heading}"
+    props.language = "vi-VN"
+    props.author = props.last_modified_by = "summarizer"
+    props.created = props.modified = datetime.now(UTC).replace(microsecond=0)
+    props.revision = 1
+    props.comments = b.footer
     title = doc.add_paragraph(b.title, style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading = doc.add_paragraph()

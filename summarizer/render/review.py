@@ -4,6 +4,10 @@ The text is cut at every span boundary; each segment is wrapped in one ``<mark>`
 kind classes (``k-indicator``, ``k-achievement``, ``k-shortcoming``, ``k-task``) and item
 numbers (``data-ev``) of every span covering it, so overlapping and nested spans never break
 the text. Each item gets one anchor, ``ev-N``, where its first locatable span starts.
+
+Above the items, what a reviewer should check first: every line of ``run.warnings`` (dropped
+items, rejected answers, a thin summary) and the items the model was least sure of
+(``confidence`` below :data:`LOW_CONFIDENCE`, when the backend gives probabilities).
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from markupsafe import Markup, escape
 from ..schema import Evidence, ReportSummary
 from .common import INDICATORS_TITLE, SECTION_TITLES, heading_line, indicator_row, render_template
 
-__all__ = ["ReviewItem", "mark_text", "render_review", "review_items"]
+__all__ = ["LOW_CONFIDENCE", "ReviewItem", "mark_text", "render_review", "review_items"]
+
+#: an item whose section the model gave a probability below this is listed for checking
+LOW_CONFIDENCE = 0.6
 
 KINDS = {
     "indicators": "indicator",
@@ -38,6 +45,16 @@ class ReviewItem:
     sector: str | None
     spans: list[Span]
     missing: int  # evidence that could not be placed in the text
+    confidence: float | None = None  # the model's probability for the item's section
+
+    @property
+    def low(self) -> bool:
+        """The model was unsure of this item's section: worth a reviewer's look."""
+        return self.confidence is not None and self.confidence < LOW_CONFIDENCE
+
+    @property
+    def confidence_text(self) -> str:
+        return "" if self.confidence is None else f"{self.confidence:.0%}"
 
 
 def _locate(text: str, ev: Evidence) -> Span | None:
@@ -64,6 +81,7 @@ def review_items(summary: ReportSummary, text: str) -> list[ReviewItem]:
                 label = f"{row.name} {'(mục tiêu)' if row.is_target else ''}".strip()
             else:
                 label, detail = entry.text, ""
+            confidence = getattr(entry, "confidence", None)  # section items carry one
             items.append(
                 ReviewItem(
                     number=len(items) + 1,
@@ -73,6 +91,7 @@ def review_items(summary: ReportSummary, text: str) -> list[ReviewItem]:
                     sector=entry.sector,
                     spans=spans,
                     missing=len(located) - len(spans),
+                    confidence=confidence if key != "indicators" else None,
                 )
             )
     return items
@@ -124,4 +143,6 @@ def render_review(summary: ReportSummary, text: str) -> str:
         marked=mark_text(text, items),
         n_spans=sum(len(it.spans) for it in items),
         n_missing=sum(it.missing for it in items),
+        low=[it for it in items if it.low],
+        warnings=summary.run.warnings,
     )
