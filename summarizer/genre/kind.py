@@ -1,0 +1,61 @@
+"""Result of the period or target for the next one: decided by the figure's own words.
+
+A report states results ("đạt 4.995 tỷ đồng, tăng 12,6% so với cùng kỳ") and sets targets
+("phấn đấu hết năm có 10 sản phẩm OCOP", "thời gian tới sẽ công nhận thêm 5 sản phẩm"). A
+goal word governs the figures after it in its clause until the clause turns back to what was
+done ("đã", "đến nay"); a goal word *before* a figure's own phrase does not make an achieved
+figure a target, and a clause labelled a task still states a result when the figure's own
+words measure it against the plan or last year.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import rule
+
+__all__ = ["figure_kind"]
+
+#: Words that set a figure for the coming period.
+_GOAL = re.compile(
+    r"phấn đấu|\bsẽ\b|mục tiêu(?! quốc gia)|thời gian tới|năm tới|sắp tới|"
+    r"chỉ tiêu (?:đề ra )?cho năm|kế hoạch năm tới|nhiệm vụ năm tới|định hướng",
+    re.IGNORECASE,
+)
+#: Words that turn a clause back to what the period achieved.
+_DONE = re.compile(
+    r"\bđã\b|đạt được|ước đạt|ước tính|ước thực hiện|đến nay|hiện nay|hiện có|lũy kế|luỹ kế",
+    re.IGNORECASE,
+)
+#: A figure measured against the plan or last year is an outcome, not an aim.
+_MEASURED = re.compile(
+    r"\d\s?%\s*(?:so\s+(?:với\s+)?)?(?:kế hoạch|KH\b|dự toán|chỉ tiêu|nghị quyết|NQ\b|"
+    r"cùng kỳ|CK\b)|\bđã\b|ước đạt|đạt được",
+    re.IGNORECASE,
+)
+_OLD_GOAL = re.compile(r"phấn đấu|\bsẽ\b|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
+
+
+def _kind_off(clause: str, at: int, quote: str, label: str | None) -> str:
+    return "target" if label == "task" or _OLD_GOAL.search(clause[:at]) else "result"
+
+
+@rule(off=_kind_off)
+def figure_kind(clause: str, at: int, quote: str, label: str | None) -> str:
+    """A figure is a target when its own clause sets it for the coming period: a goal word
+    ("phấn đấu", "mục tiêu", "sẽ", "thời gian tới", "năm tới") before it that the clause has
+    not turned away from ("đã", "đến nay", "ước đạt" in between), or a clause labelled a task
+    whose figure is not measured against the plan or last year ("đạt 52,9% kế hoạch", "so với
+    cùng kỳ"). Otherwise it is a result of the period.
+
+    ``clause`` is the clause text, ``at`` where the figure's number starts in it, ``quote``
+    the figure's own words, ``label`` the clause's label ("task", "achievement", ...) or None.
+    Returns "target" or "result".
+    """
+    lead = clause[:at]
+    goals = list(_GOAL.finditer(lead))
+    if goals and not _DONE.search(lead, goals[-1].end()):
+        return "target"
+    if label == "task" and not _MEASURED.search(quote):
+        return "target"
+    return "result"
