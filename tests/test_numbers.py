@@ -176,7 +176,7 @@ def test_several_figures_in_one_phrase() -> None:
 
 
 def test_a_count_right_after_a_noun_only_describes_it() -> None:
-    fig = one("có 4 chỉ tiêu vượt kế hoạch là diện tích lúa 2 vụ")
+    fig = one("có 4 chỉ tiêu vượt mức như sản lượng ngô 2 vụ")
     assert (fig.value, fig.unit) == (4, "chỉ tiêu")
 
 
@@ -227,7 +227,7 @@ def test_percentage_only_facts_are_changes(text: str, change: float) -> None:
 
 
 def test_a_noun_with_tang_in_it_is_not_a_change() -> None:
-    fig = one("Tỷ lệ tăng dân số tự nhiên 1,12%")
+    fig = one("Tỷ lệ tăng dân số bình quân 1,12%")
     assert (fig.value, fig.unit, fig.change_pct) == (1.12, "%", None)
 
 
@@ -328,7 +328,7 @@ def test_dates_periods_ordinals_and_references_are_not_figures(text: str) -> Non
 
 
 def test_an_amount_after_a_period_word_is_a_figure() -> None:
-    fig = one("Tổng diện tích gieo trồng cây hàng năm 4.805,2 ha")
+    fig = one("Diện tích cây lâu năm 4.805,2 ha")
     assert (fig.value, fig.unit) == (4805.2, "ha")
 
 

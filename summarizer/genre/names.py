@@ -68,8 +68,9 @@ class NameParts:
 
 
 MEASURE_HEADS = re.compile(
-    r"^(?:tổng\s+)?(?:giá trị sản xuất|giá trị sản phẩm|giá trị|diện tích gieo trồng|"
-    r"diện tích|sản lượng|năng suất|thu ngân sách|thu|chi|tỷ trọng(?: các ngành| ngành)?|"
+    r"^(?:tổng\s+)?(?:giá trị sản xuất|giá trị sản phẩm|giá trị tăng thêm|giá trị|"
+    r"diện tích gieo trồng|diện tích|sản lượng|năng suất|thu ngân sách|thu|chi|"
+    r"tỷ trọng(?: các ngành| ngành)?|"
     r"tỷ lệ|tốc độ tăng(?: trưởng)?|doanh thu|kim ngạch(?: xuất khẩu| nhập khẩu)?|"
     r"vốn(?: đầu tư)?|số|tổng số|đàn)(?!" + W + ")",
     re.IGNORECASE,
@@ -161,7 +162,7 @@ def _word_count(words: str) -> int:
 _LEAD = re.compile(
     r"^(?:(?:trong đó|trong năm|trong|riêng|toàn|chỉ có|tổng cộng|cả|hết|đến nay|"
     r"tính đến nay|tính đến|nay|hiện nay|hiện|đã|có|có thêm|thêm|ước đạt|ước tính|ước|đạt|"
-    r"là|được|với|và|lên|còn|nâng|nâng tổng số|dự kiến|phấn đấu|huyện|năm|tháng|đầu năm|"
+    r"là|được|với|và|lên|còn|nâng|nâng tổng số|dự kiến|phấn đấu|thực hiện|huyện|năm|tháng|đầu năm|"
     r"cuối năm|đó|theo đó|về|cụ thể|gồm|bao gồm|\d+|[,;:(\-–+•*.]|[a-zđ]\))(?![\wÀ-ỹ])\s*)+",
     re.IGNORECASE,
 )

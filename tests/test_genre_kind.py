@@ -1,0 +1,97 @@
+"""Result of the period or target for the next one (issue 10, item 2): decided by the figure's
+own clause, not by a goal word somewhere before it. Invented sentences; expectations by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.genre import disabled
+from summarizer.genre.kind import figure_kind
+from summarizer.ingest import make_document
+from summarizer.numbers import find_figures
+from summarizer.pipeline import Pipeline, _Run
+
+
+def kinds(clause: str, label: str | None = None) -> list[str]:
+    out = []
+    for fig in find_figures(clause, 0, len(clause)):
+        at = fig.start + (fig.value_at or 0)
+        out.append(figure_kind(clause, at, fig.quote, label))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("clause", "label", "expected"),
+    [
+        # a goal word before the figure, in its own phrase
+        ("Phấn đấu hết năm 2026 có 12 làng nghề được công nhận", None, ["target"]),
+        ("Mục tiêu năm tới thu ngân sách đạt 250 tỷ đồng", None, ["target"]),
+        (
+            "Có 9 làng nghề được công nhận, thời gian tới sẽ xét thêm 4 làng nghề",
+            None,
+            ["result", "target"],
+        ),
+        # a goal word the clause turns away from
+        ("Thực hiện mục tiêu kép, đến nay đã giải ngân 96,4 tỷ đồng, đạt 51% KH", None, ["result"]),
+        # a programme's name is not a goal
+        ("Chương trình mục tiêu quốc gia giải ngân 15,2 tỷ đồng", None, ["result"]),
+        # "dự kiến" alone estimates the period's own result
+        ("dự kiến có 7 chỉ tiêu vượt kế hoạch", None, ["result"]),
+        # labelled a task by the model, but measured against the plan or last year: a result
+        (
+            "tổng giá trị sản xuất đạt 3.120 tỷ đồng (tăng 9,8% so với cùng kỳ và đạt 48% kế "
+            "hoạch năm)",
+            "task",
+            ["result"],
+        ),
+        ("Thu ngân sách đạt 98 tỷ đồng, bằng 104% so với cùng kỳ", "task", ["result"]),
+        # labelled a task and not measured: a target
+        ("kiểm định chất lượng và công nhận lại 7 trường đạt chuẩn quốc gia", "task", ["target"]),
+        ("tập trung chỉ đạo nhiệm vụ phát triển kinh tế (9 chỉ tiêu)", "task", ["target"]),
+    ],
+)
+def test_figure_kind(clause: str, label: str | None, expected: list[str]) -> None:
+    assert kinds(clause, label) == expected
+
+
+def test_switched_off_a_goal_word_anywhere_before_makes_a_target() -> None:
+    clause = "Thực hiện mục tiêu kép, đến nay đã giải ngân 96,4 tỷ đồng, đạt 51% KH"
+    with disabled("figure_kind"):
+        assert kinds(clause) == ["target"]
+        assert kinds("tổng giá trị sản xuất đạt 3.120 tỷ đồng (đạt 48% kế hoạch)", "task") == [
+            "target"
+        ]
+
+
+def test_the_pipeline_gives_each_figure_its_own_kind() -> None:
+    text = (
+        "Thu ngân sách 9 tháng đạt 152,6 tỷ đồng, đạt 80,3% dự toán. Có 9 làng nghề được công "
+        "nhận, thời gian tới sẽ xét thêm 4 làng nghề."
+    )
+    run = _Run(doc=make_document(text))
+    indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
+    assert [(ind.value, ind.kind) for ind in indicators] == [
+        (152.6, "result"),
+        (9, "result"),
+        (4, "target"),
+    ]
+    run.labels = {clause.id: "task" for clause in run.doc.clauses}
+    indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
+    assert [ind.kind for ind in indicators] == ["result", "target", "target"]
+
+
+def test_every_figure_rule_has_tests_of_its_own() -> None:
+    """Each rule of the figure modules is exercised by name in these test files."""
+    from pathlib import Path
+
+    from summarizer.genre import rules
+
+    modules = {"units", "figures", "percent", "grouping", "tables", "names", "series", "kind"}
+    mine = {r.name for r in rules() if r.module.rsplit(".", 1)[-1] in modules}
+    here = Path(__file__).parent
+    tests = "".join(
+        (here / f).read_text(encoding="utf-8")
+        for f in ("test_genre_figures.py", "test_genre_names.py", "test_genre_kind.py")
+    )
+    assert len(mine) >= 30
+    assert sorted(n for n in mine if n not in tests) == []
