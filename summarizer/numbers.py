@@ -20,6 +20,7 @@ from .genre.figures import (
     decimal_style,
     fraction_total,
     is_list_number,
+    meeting_protocol,
     not_a_measure,
     qualifier_before,
     range_high,
@@ -164,7 +165,7 @@ def _atoms(clause: str, style: DecimalStyle) -> list[_Atom]:
         elif (frac := fraction_total(after)) is not None:
             total, used = read_number(frac[0], style), frac[1]
         rest = after[used:]
-        if not_a_measure(before, m.group(), rest):
+        if not_a_measure(before, m.group(), rest) or meeting_protocol(rest):
             continue
         pct = re.match(r"\s?%", rest)
         unit_read = None if pct else read_unit(rest)

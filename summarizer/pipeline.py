@@ -232,9 +232,11 @@ class Pipeline:
         style = decimal_style(text)
         found: list[tuple[Figure, str, int]] = []
         for clause in run.doc.clauses:
+            begin = run.doc.sentences[clause.sentence_id].start
             for fig in find_figures(text, clause.start, clause.end, style=style):
-                at = max(0, fig.start + (fig.value_at or 0) - clause.start)
-                kind = figure_kind(clause.text, at, fig.quote, run.labels.get(clause.id))
+                at = max(0, fig.start + (fig.value_at or 0) - begin)
+                said = text[begin : clause.end]  # a goal opening the sentence governs its list
+                kind = figure_kind(said, at, fig.quote, run.labels.get(clause.id))
                 found.append((fig, kind, clause.sentence_id))
         keep = first_statements([_figure_key(fig) for fig, _, _ in found])
         found = [f for f, kept in zip(found, keep, strict=True) if kept]

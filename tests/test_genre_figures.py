@@ -133,6 +133,18 @@ def test_not_a_measure_switched_off_lets_dates_through() -> None:
         assert [f.value for f in figures("Ngày 5 tháng 7 hội nghị họp lần thứ 12 đại biểu")]
 
 
+def test_meeting_protocol_counts_are_no_figures() -> None:
+    from summarizer.genre.figures import meeting_protocol
+
+    assert meeting_protocol(" đại biểu dự hội nghị")
+    assert meeting_protocol(" điểm cầu trực tuyến")
+    assert not meeting_protocol(" đảng viên mới")
+    text = "Dự hội nghị có 150 đại biểu, tại 3 điểm cầu; hội nghị thông qua 4 báo cáo."
+    assert figures(text) == []
+    with disabled("meeting_protocol"):
+        assert len(figures(text)) == 3
+
+
 def test_list_numbers() -> None:
     assert is_list_number("", ". Phát triển")
     assert is_list_number("+ ", ") Nâng cao")

@@ -33,8 +33,10 @@ def kinds(clause: str, label: str | None = None) -> list[str]:
         ),
         # a goal word the clause turns away from
         ("Thực hiện mục tiêu kép, đến nay đã giải ngân 96,4 tỷ đồng, đạt 51% KH", None, ["result"]),
-        # a programme's name is not a goal
+        # a programme's name, or pursuing goals, is not a goal for a figure
         ("Chương trình mục tiêu quốc gia giải ngân 15,2 tỷ đồng", None, ["result"]),
+        ("Thực hiện các mục tiêu năm 2024, thu ngân sách đạt 230 tỷ đồng", None, ["result"]),
+        ("Mục tiêu năm 2026: thu ngân sách đạt 260 tỷ đồng", None, ["target"]),
         # "dự kiến" alone estimates the period's own result
         ("dự kiến có 7 chỉ tiêu vượt kế hoạch", None, ["result"]),
         # labelled a task by the model, but measured against the plan or last year: a result
@@ -78,6 +80,22 @@ def test_the_pipeline_gives_each_figure_its_own_kind() -> None:
     run.labels = {clause.id: "task" for clause in run.doc.clauses}
     indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
     assert [ind.kind for ind in indicators] == ["result", "target", "target"]
+
+
+def test_a_goal_opening_a_sentence_governs_its_list() -> None:
+    text = (
+        "Năm 2026, phấn đấu tăng trưởng kinh tế từ 7-7,5%; thu ngân sách trên 1.500 tỷ đồng; "
+        "có thêm 3 xã đạt chuẩn nông thôn mới nâng cao. Năm 2025 thu ngân sách đạt 1.380 tỷ "
+        "đồng."
+    )
+    run = _Run(doc=make_document(text))
+    indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
+    assert [(ind.value, ind.kind) for ind in indicators] == [
+        (7, "target"),
+        (1500, "target"),
+        (3, "target"),
+        (1380, "result"),
+    ]
 
 
 def test_every_figure_rule_has_tests_of_its_own() -> None:

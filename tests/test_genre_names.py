@@ -155,6 +155,7 @@ def test_breakdown_parent() -> None:
     lead = "Tổng thu ngân sách quý II ước đạt khá, trong đó thu nội địa đạt "
     assert breakdown_parent(lead) == "Tổng thu ngân sách quý II"
     assert breakdown_parent("Thu nội địa đạt ") == ""
+    assert breakdown_parent("Toàn huyện có 18/18 xã đạt chuẩn, trong đó có ") == ""
     text = "Tổng thu ngân sách quý II ước đạt khá, trong đó thu nội địa đạt 61,2 tỷ đồng."
     assert name(text) == "Thu nội địa (trong tổng thu ngân sách quý II)"
 
@@ -187,6 +188,20 @@ def test_elided_measure_is_restored() -> None:
 def test_elided_measure_across_a_semicolon() -> None:
     text = "Toàn huyện gieo trồng 3.120 ha vụ Đông Xuân, đạt 101% KH; vụ Hè Thu 2.870 ha."
     assert names(text) == ["Diện tích gieo trồng vụ Đông Xuân", "Diện tích gieo trồng vụ Hè Thu"]
+
+
+def test_a_breakdown_holds_parts_in_the_unit_of_its_first_part() -> None:
+    text = "Tổng diện tích gieo trồng 1.180 ha, trong đó lúa 840 ha, năng suất bình quân 57 tạ/ha."
+    assert names(text) == [
+        "Tổng diện tích gieo trồng",
+        "Diện tích gieo trồng lúa (trong tổng diện tích gieo trồng)",
+        "Năng suất bình quân",
+    ]
+
+
+def test_a_date_frame_is_no_name() -> None:
+    text = "Công tác thu ngân sách còn khó khăn, đến ngày 30/9 mới đạt 45,6% dự toán."
+    assert name(text) == "Công tác thu ngân sách còn khó khăn"
 
 
 def test_elided_head_rule() -> None:

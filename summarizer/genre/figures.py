@@ -21,6 +21,7 @@ __all__ = [
     "first_statements",
     "fraction_total",
     "is_list_number",
+    "meeting_protocol",
     "not_a_measure",
     "qualifier_before",
     "range_high",
@@ -109,6 +110,24 @@ def not_a_measure(before: str, token: str, after: str) -> bool:
     if _YEAR.fullmatch(token):  # a bare year, unless a unit says it is an amount
         return not re.match(r"\s?%", after) and read_unit(after) is None
     return False
+
+
+_PROTOCOL = re.compile(
+    r"^\s?(?:đại biểu|điểm cầu|ý kiến|lượt ý kiến|tham luận|báo cáo|tờ trình|phiên họp|"
+    r"đại biểu dự|khách mời)(?![\wÀ-ỹ])",
+    re.IGNORECASE,
+)
+
+
+@rule(off=False)
+def meeting_protocol(after: str) -> bool:
+    """Counts about the meeting itself, not the period: delegates ("150 đại biểu"), video
+    points ("3 điểm cầu"), speeches and opinions ("12 ý kiến", "8 tham luận"), the papers
+    adopted ("4 báo cáo và 2 tờ trình"). They are no indicators of the area's results.
+
+    ``after`` is the text right after the number.
+    """
+    return bool(_PROTOCOL.match(after))
 
 
 def _amount_after(after: str) -> bool:

@@ -16,15 +16,18 @@ from . import rule
 
 __all__ = ["figure_kind"]
 
-#: Words that set a figure for the coming period.
+#: Words that set a figure for the coming period ("thực hiện các mục tiêu" pursues goals set
+#: before; "Chương trình mục tiêu quốc gia" is a programme's name).
 _GOAL = re.compile(
-    r"phấn đấu|\bsẽ\b|mục tiêu(?! quốc gia)|thời gian tới|năm tới|sắp tới|"
-    r"chỉ tiêu (?:đề ra )?cho năm|kế hoạch năm tới|nhiệm vụ năm tới|định hướng",
+    r"phấn đấu|\bsẽ\b|(?<!hiện )(?<!các )(?<!những )mục tiêu(?=\s*(?::|năm|đến|là|đạt|đề ra cho))|"
+    r"thời gian tới|năm tới|"
+    r"sắp tới|chỉ tiêu (?:đề ra )?cho năm|kế hoạch năm tới|nhiệm vụ năm tới|định hướng",
     re.IGNORECASE,
 )
 #: Words that turn a clause back to what the period achieved.
 _DONE = re.compile(
-    r"\bđã\b|đạt được|ước đạt|ước tính|ước thực hiện|đến nay|hiện nay|hiện có|lũy kế|luỹ kế",
+    r"\bđã\b|đạt được|ước đạt|ước tính|ước thực hiện|đến nay|hiện nay|hiện có|lũy kế|luỹ kế|"
+    r"kết quả",
     re.IGNORECASE,
 )
 #: A figure measured against the plan or last year is an outcome, not an aim.
@@ -42,14 +45,16 @@ def _kind_off(clause: str, at: int, quote: str, label: str | None) -> str:
 
 @rule(off=_kind_off)
 def figure_kind(clause: str, at: int, quote: str, label: str | None) -> str:
-    """A figure is a target when its own clause sets it for the coming period: a goal word
-    ("phấn đấu", "mục tiêu", "sẽ", "thời gian tới", "năm tới") before it that the clause has
-    not turned away from ("đã", "đến nay", "ước đạt" in between), or a clause labelled a task
-    whose figure is not measured against the plan or last year ("đạt 52,9% kế hoạch", "so với
-    cùng kỳ"). Otherwise it is a result of the period.
+    """A figure is a target when its own words set it for the coming period: a goal word
+    ("phấn đấu", "mục tiêu năm ...", "sẽ", "thời gian tới", "năm tới") before it that the
+    sentence has not turned away from ("đã", "đến nay", "ước đạt" in between), or a clause
+    labelled a task whose figure is not measured against the plan or last year ("đạt 52,9% kế
+    hoạch", "so với cùng kỳ"). Otherwise it is a result of the period.
 
-    ``clause`` is the clause text, ``at`` where the figure's number starts in it, ``quote``
-    the figure's own words, ``label`` the clause's label ("task", "achievement", ...) or None.
+    ``clause`` is the figure's sentence up to the end of its clause (a goal opening a list,
+    "Phấn đấu năm tới: ...; ...; ...", governs every item), ``at`` where the figure's number
+    starts in it, ``quote`` the figure's own words, ``label`` its clause's label ("task",
+    "achievement", ...) or None.
     Returns "target" or "result".
     """
     lead = clause[:at]

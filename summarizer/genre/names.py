@@ -160,7 +160,8 @@ def _word_count(words: str) -> int:
 # -- the words before the number -----------------------------------------------------------
 
 _LEAD = re.compile(
-    r"^(?:(?:trong đó|trong năm|trong|riêng|toàn|chỉ có|tổng cộng|cả|hết|đến nay|"
+    r"^(?:(?:(?:tính )?đến ngày \d{1,2}/\d{1,2}(?:/\d{2,4})?|trong đó|trong năm|trong|riêng|toàn|"
+    r"chỉ có|tổng cộng|cả|hết|đến nay|"
     r"tính đến nay|tính đến|nay|hiện nay|hiện|đã|có|có thêm|thêm|ước đạt|ước tính|ước|đạt|"
     r"là|được|với|và|lên|còn|nâng|nâng tổng số|dự kiến|phấn đấu|thực hiện|huyện|năm|tháng|đầu năm|"
     r"cuối năm|đó|theo đó|về|cụ thể|gồm|bao gồm|\d+|[,;:(\-–+•*.]|[a-zđ]\))(?![\wÀ-ỹ])\s*)+",
@@ -291,7 +292,8 @@ def _clean_before(before: str) -> tuple[str, str]:
 
 
 _AFTER_END = re.compile(
-    r"[,;:().…]|\s(?:đạt|bằng|tăng|giảm)\s(?=[\d.,]+)|\s(?:trong đó|nâng|là)\s|(?<!so)\svới\s|\s\d|"
+    r"[,;:().…]|\s(?:đạt|bằng|tăng|giảm)\s(?=[\d.,]+)|\s(?:trong đó|nâng tổng|nâng lên|là)\s|"
+    r"(?<!so)\svới\s|\s\d|"
     r"\sso với\s(?=cùng kỳ|CK|năm)|^\s*và\s|\stheo\s(?=kế hoạch|KH|chỉ tiêu|quy định)|"
     r"\s(?:cao nhất|thấp nhất|cao hơn|thấp hơn|từ trước đến nay)(?!\w)"
 )
@@ -376,15 +378,17 @@ def breakdown_parent(lead: str) -> str:
     figure after "trong đó" is a part of the whole named before it, and its own words
     ("thu trong cân đối") are read as a part of that whole.
 
-    ``lead`` is the clause up to the figure's number; returns the whole's name ("" if none).
+    ``lead`` is the clause up to the figure's number; returns the whole's name: its words
+    before its own number or verb ("" when none: "có 25/25 xã, trong đó 8 xã ..." names the
+    part well enough).
     """
     cut = max((m.start() for m in re.finditer(r"\btrong đó\b", lead, re.IGNORECASE)), default=-1)
     if cut < 0:
         return ""
     whole = re.split(r"[.,;]\s", lead[:cut].rstrip(" ,;"))[-1]
-    whole = _LEAD.sub("", whole.strip())
+    whole = _LEAD.sub("", re.split(r"\d", whole, maxsplit=1)[0].strip())  # words before a number
     end = _VERB_OR_NUMBER.search(" " + whole)
-    subject = (" " + whole)[: end.start() if end else None].strip()
+    subject = _TRAIL.sub("", (" " + whole)[: end.start() if end else None]).strip()
     return subject if 1 <= len(subject.split()) <= 10 else ""
 
 

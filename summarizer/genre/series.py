@@ -42,7 +42,8 @@ def elided_head(
     """In a series of amounts ("giá trị sản xuất nông nghiệp 642 tỷ đồng, công nghiệp - xây
     dựng 1.330 tỷ đồng, dịch vụ 953 tỷ đồng"; "gieo trồng 2.600 ha vụ Đông Xuân; vụ mùa
     7.300 ha") the report names the measure once: a later amount named only by a branch of
-    the economy or a short phrase takes the measure of the figure before it, in the same unit.
+    the economy or a short phrase takes the measure of the figure before it, in the same unit
+    (without "tổng": a part of a total is not the total).
 
     Returns the head to put before the name, or None.
     """
@@ -51,8 +52,8 @@ def elided_head(
     words = re.findall(rf"{W}+", parts.before)
     if not words or (len(words) > 3 and not BRANCH.match(parts.before)):
         return None
-    head = _series_head(previous)
-    return head or None
+    head = re.sub(r"^tổng\s+", "", _series_head(previous), flags=re.IGNORECASE)
+    return head[:1].upper() + head[1:] if head else None
 
 
 _RUNNING_TOTAL = re.compile(r"^(?:lũy kế|luỹ kế|nâng tổng số|tổng số|tổng|nâng lên|lên)$", re.I)
@@ -107,8 +108,11 @@ def names_in_context(
     its series (``series``: figures with the same number are one sentence) says once, then
     made distinct. A figure with no words of its own is named :data:`UNNAMED`."""
     done: list[NameParts] = []
+    whole_unit: dict[tuple[int, str], str | None] = {}  # a "trong đó" list: parts in one unit
     for i, p in enumerate(parts):
         prev = i - 1 if i and series[i - 1] == series[i] else None
+        if p.parent and whole_unit.setdefault((series[i], p.parent), units[i]) != units[i]:
+            p = replace(p, parent="")  # "trong đó lúa 890 ha, năng suất 58 tạ/ha"
         if prev is not None:
             head = elided_head(p, units[i], done[prev].text(), units[prev])
             if head:

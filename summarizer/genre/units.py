@@ -85,6 +85,7 @@ COUNTED = frozenset(
         "công trình",
         "dự án",
         "trường học",
+        "phòng học",
         "trường",
         "học sinh",
         "giáo viên",
