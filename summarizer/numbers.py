@@ -25,12 +25,18 @@ from .genre.figures import (
     qualifier_before,
     range_high,
 )
-from .genre.grouping import absorbed_change, another_figure, continues_figure, value_in_brackets
+from .genre.grouping import (
+    absorbed_change,
+    another_figure,
+    continues_figure,
+    link_at,
+    value_in_brackets,
+)
 from .genre.names import UNNAMED, NameParts, enumeration_start, name_parts
 from .genre.percent import pct_role
 from .genre.series import names_in_context
 from .genre.tables import header_above, plan_word, table_cells
-from .genre.units import read_unit, unlisted_count
+from .genre.units import is_measure, read_unit, unlisted_count
 
 __all__ = [
     "UNNAMED",
@@ -41,6 +47,11 @@ __all__ = [
     "read_number",
 ]
 
+_DIGIT = re.compile(r"\d")
+_WHOLE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+_CHUNK_END = re.compile(r"[,;]\s|\s\(|\)\s?[,;]?")
+_PCT = re.compile(r"\s?%")
+_RANGE_START = re.compile(r"\s?[-–]|\s+(?:đến|tới)\s")
 _TOKEN = re.compile(r"(?<![\w.,/:+\-–])\d+(?:[.,]\d+)*(?!\d)")
 
 
@@ -52,7 +63,7 @@ def read_number(token: str, style: DecimalStyle = "vi") -> float | None:
     separator followed by exactly three digits ("8.360", "8,360") depends on the style:
     Vietnamese reads the dot as grouping (8360) and the comma as the decimal mark (8.36).
     """
-    if not re.fullmatch(r"\d+(?:[.,]\d+)*", token):
+    if not _WHOLE_TOKEN.fullmatch(token):
         return None
     dots, commas = token.count("."), token.count(",")
     if not dots and not commas:
@@ -159,18 +170,22 @@ def _atoms(clause: str, style: DecimalStyle) -> list[_Atom]:
             continue
         high = total = None
         used = 0
-        span = range_high(before, after)
-        if span is not None:
+        # a range or a total is written right after the number, after a dash, "đến" or "/"
+        if _RANGE_START.match(after) and (span := range_high(before, after)) is not None:
             high, used = read_number(span[0], style), span[1]
-        elif (frac := fraction_total(after)) is not None:
+        elif after[:1] == "/" and (frac := fraction_total(after)) is not None:
             total, used = read_number(frac[0], style), frac[1]
         rest = after[used:]
-        if not_a_measure(before, m.group(), rest) or meeting_protocol(rest):
+        if not_a_measure(before, m.group(), rest):
             continue
-        pct = re.match(r"\s?%", rest)
+        pct = _PCT.match(rest)
         unit_read = None if pct else read_unit(rest)
         if pct:
             unit, unit_end = "%", pct.end()
+        elif unit_read is not None and is_measure(unit_read[0]):
+            unit, unit_end = unit_read
+        elif meeting_protocol(rest):
+            continue
         elif unit_read is not None:
             unit, unit_end = unit_read
         elif unlisted_count(rest):
@@ -198,18 +213,11 @@ def _atoms(clause: str, style: DecimalStyle) -> list[_Atom]:
 def _chunks(clause: str) -> list[tuple[int, int]]:
     """Comma-separated chunks: a figure's qualifiers follow it after commas or in brackets."""
     spans, cursor = [], 0
-    for m in re.finditer(r"[,;]\s|\s\(|\)\s?[,;]?", clause):
+    for m in _CHUNK_END.finditer(clause):
         spans.append((cursor, m.start()))
         cursor = m.end()
     spans.append((cursor, len(clause)))
     return [(a, b) for a, b in spans if clause[a:b].strip()]
-
-
-def _link_start(clause: str, start: int, end: int) -> int:
-    """Where the words of a second figure in one phrase start: at its link word ("3 dự án
-    với tổng vốn 1.200 tỷ đồng"), else right after the previous figure."""
-    links = list(re.finditer(r"\b(?:với|gồm|bao gồm|trong đó)\b", clause[start:end]))
-    return start + links[-1].start() if links else start
 
 
 class _Walk:
@@ -264,7 +272,7 @@ class _Walk:
                     )
                     self.set_value(self.new(head, atom, b), atom)
                 elif another_figure(self.clause[previous_end : atom.num], atom.unit):
-                    head = _link_start(self.clause, previous_end, atom.num)
+                    head = previous_end + link_at(self.clause[previous_end : atom.num])
                     if cur is not None:
                         cur.end = head
                     self.set_value(self.new(head, atom, b), atom)
@@ -377,6 +385,8 @@ def find_figures(
     ``style`` is the document's decimal style (:func:`genre.figures.decimal_style` of
     ``text`` when not given; pass it to avoid re-deciding it per clause).
     """
+    if not _DIGIT.search(text, start, end):
+        return []  # most clauses state no number at all
     style = style or decimal_style(text)
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)

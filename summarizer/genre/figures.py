@@ -70,18 +70,73 @@ def decimal_style(text: str) -> DecimalStyle:
 
 
 #: A number right after these words is a date, a period, an ordinal, a reference or a name.
-_BEFORE = re.compile(
-    r"(?:\b(?:lần thứ|thứ|khóa|khoá|(?<!tổng )số|giai đoạn|nhiệm kỳ|kỳ họp|sáng|chiều|tối|trưa|"
-    r"hôm|đêm|nghị quyết|chỉ thị|quyết định|thông báo|kết luận|công văn|thông tư|nghị định|"
-    r"(?<!kỷ )luật|kế hoạch số|điều|khoản|chương|bão|quốc lộ|tỉnh lộ|đường tỉnh|đường huyện|QL|"
-    r"ĐT|ĐH|thôn|tổ|ấp|khối|xóm|khu phố|khóm|buôn|tiểu khu|phường|lớp|hạng|bậc|top|đợt|vòng|"
-    r"GMT|trang|phiên|năm học|niên khóa)"
-    r"|[A-Za-zĐđ][-+]|[A-Za-zĐđ]\s-\s|\d[-/.])\s*$",
-    re.IGNORECASE,
+_BEFORE_WORDS = frozenset(
+    [
+        "lần thứ",
+        "thứ",
+        "khóa",
+        "khoá",
+        "số",
+        "giai đoạn",
+        "nhiệm kỳ",
+        "kỳ họp",
+        "sáng",
+        "chiều",
+        "tối",
+        "trưa",
+        "hôm",
+        "đêm",
+        "nghị quyết",
+        "chỉ thị",
+        "quyết định",
+        "thông báo",
+        "kết luận",
+        "công văn",
+        "thông tư",
+        "nghị định",
+        "luật",
+        "kế hoạch số",
+        "điều",
+        "khoản",
+        "chương",
+        "bão",
+        "quốc lộ",
+        "tỉnh lộ",
+        "đường tỉnh",
+        "đường huyện",
+        "ql",
+        "đt",
+        "đh",
+        "thôn",
+        "tổ",
+        "ấp",
+        "khối",
+        "xóm",
+        "khu phố",
+        "khóm",
+        "buôn",
+        "tiểu khu",
+        "phường",
+        "lớp",
+        "hạng",
+        "bậc",
+        "top",
+        "đợt",
+        "vòng",
+        "gmt",
+        "trang",
+        "phiên",
+        "năm học",
+        "niên khóa",
+    ]
 )
+#: ... but not inside these ("tổng số 150 hộ", "kỷ luật 3 đảng viên").
+_NOT_BEFORE = frozenset(["tổng số", "kỷ luật"])
+#: ... nor right after a letter and a dash or plus ("Covid-19", "GMT+7") or a date part.
+_MARK_BEFORE = re.compile(r"(?:[A-Za-zĐđ][-+]|[A-Za-zĐđ]\s-\s|\d[-/.])\s*$")
 #: ... a period word before it ("ngày 15", "tháng 7", "năm 2023") makes a date, unless an
 #: amount follows ("cây hàng năm 5.600 ha").
-_PERIOD_BEFORE = re.compile(r"\b(?:ngày|năm|tháng|quý|tuần)\s*$", re.IGNORECASE)
+_PERIOD_WORDS = frozenset(["ngày", "năm", "tháng", "quý", "tuần"])
 #: ... and a number followed by these is one too.
 _AFTER = re.compile(
     r"^(?:\s?(?:tháng|năm|quý|ngày|giờ|phút|giây|tuần|tuổi|khóa|khoá|nhiệm kỳ|kỳ họp|thế kỷ)"
@@ -101,15 +156,33 @@ def not_a_measure(before: str, token: str, after: str) -> bool:
     ``before`` and ``after`` are the clause text on either side of the number ``token``;
     a date-like "a/b" or "a-b" followed by a unit ("21/21 xã", "5-7%") is a figure.
     """
-    if _BEFORE.search(before[-24:]):
+    if _MARK_BEFORE.search(before[-6:]):
         return True
-    if _PERIOD_BEFORE.search(before[-8:]) and not _amount_after(after):
-        return True
+    words = last_words(before)
+    if words:
+        if words[-1] in _PERIOD_WORDS and not _amount_after(after):
+            return True
+        if any(w in _BEFORE_WORDS for w in words) and not any(w in _NOT_BEFORE for w in words):
+            return True
     if _AFTER.match(after):
         return True
     if _YEAR.fullmatch(token):  # a bare year, unless a unit says it is an amount
-        return not re.match(r"\s?%", after) and read_unit(after) is None
+        return not _PCT.match(after) and read_unit(after) is None
     return False
+
+
+_WORD = re.compile(r"[\wÀ-ỹ]+")
+_PCT = re.compile(r"\s?%")
+
+
+def last_words(before: str, most: int = 3) -> list[str]:
+    """The last one, two and three words of ``before`` (lower case), when it ends in a word
+    followed only by spaces: the words a number directly follows."""
+    stripped = before[-40:].rstrip()
+    if not stripped or not stripped[-1].isalnum():
+        return []
+    words = _WORD.findall(stripped.lower())
+    return [" ".join(words[-k:]) for k in range(min(most, len(words)), 0, -1)]
 
 
 _PROTOCOL = re.compile(
@@ -135,15 +208,33 @@ def _amount_after(after: str) -> bool:
     return bool(re.match(r"\s?%", after)) or (unit is not None and is_measure(unit[0]))
 
 
+_LIST_MARK = re.compile(r"[.)]\s")
+
+
 def is_list_number(before: str, after: str) -> bool:
     """A list number at the start of an item ("1. Phấn đấu ...", "2) ...", "+ 3. ..")."""
-    return not before.strip(" \t-+•*–") and bool(re.match(r"[.)]\s", after))
+    return not before.strip(" \t-+•*–") and bool(_LIST_MARK.match(after))
 
 
-_QUALIFIER = re.compile(
-    r"(?:^|\s)(trên dưới|trên|hơn|gần|khoảng|xấp xỉ|dưới|ít nhất|tối thiểu|tối đa|"
-    r"chưa đến|chưa tới|không dưới|không quá|ngót|trên mức)\s+$",
-    re.IGNORECASE,
+_QUALIFIERS = frozenset(
+    [
+        "trên dưới",
+        "trên",
+        "hơn",
+        "gần",
+        "khoảng",
+        "xấp xỉ",
+        "dưới",
+        "ít nhất",
+        "tối thiểu",
+        "tối đa",
+        "chưa đến",
+        "chưa tới",
+        "không dưới",
+        "không quá",
+        "ngót",
+        "trên mức",
+    ]
 )
 
 
@@ -156,10 +247,15 @@ def qualifier_before(before: str) -> tuple[str, int] | None:
     Returns the qualifier as written and where it starts in ``before`` (the clause text up to
     the number), or None.
     """
-    m = _QUALIFIER.search(before[-20:])
-    if not m:
+    if not before[-1:].isspace():
         return None
-    return m.group(1), len(before) - len(before[-20:]) + m.start(1)
+    for words in last_words(before, 2):
+        if words in _QUALIFIERS:
+            stripped = before.rstrip()
+            start = len(stripped) - len(words)
+            if stripped[start:].lower() == words:
+                return stripped[start:], start
+    return None
 
 
 _RANGE = re.compile(rf"\s?[-–]\s?({_TOKEN})|\s+(?:đến|tới)\s+({_TOKEN})")

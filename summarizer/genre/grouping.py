@@ -14,7 +14,13 @@ import re
 from . import rule
 from .units import is_measure
 
-__all__ = ["absorbed_change", "another_figure", "continues_figure", "value_in_brackets"]
+__all__ = [
+    "absorbed_change",
+    "another_figure",
+    "continues_figure",
+    "link_at",
+    "value_in_brackets",
+]
 
 _NUM = r"\d+(?:[.,]\d+)*"
 _BOUND = r"(?:trên|hơn|gần|khoảng|xấp xỉ|dưới)"
@@ -71,3 +77,10 @@ def another_figure(between: str, unit: str | None) -> bool:
     if unit is None:
         return False
     return is_measure(unit) or bool(_LINK.search(" ".join(between.split()[-5:])))
+
+
+def link_at(between: str) -> int:
+    """Where the words of a second figure of one phrase start in ``between`` (the text from
+    the previous figure to its number): at its link word ("... với tổng vốn"), else 0."""
+    links = list(re.finditer(r"\b(?:với|gồm|bao gồm|trong đó)\b", between, re.IGNORECASE))
+    return links[-1].start() if links else 0

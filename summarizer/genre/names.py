@@ -151,10 +151,13 @@ _TIME = re.compile(
 )
 
 
+_WORDS = re.compile(rf"{W}+")
+
+
 def _word_count(words: str) -> int:
     """Words that could name a figure: without periods and the verbs before its number."""
     words = _TRAIL.sub("", " " + _TIME.sub(" ", words))
-    return len(re.findall(rf"{W}+", words))
+    return len(_WORDS.findall(words))
 
 
 # -- the words before the number -----------------------------------------------------------

@@ -208,7 +208,8 @@ def read_unit(after: str) -> tuple[str, int] | None:
     if lead > 1:
         return None
     pos = lead
-    mag = magnitude_prefix(after[pos:])
+    # the rules below are only asked where their words could start (this runs per number)
+    mag = magnitude_prefix(after[pos:]) if after[pos : pos + 1] in ("n", "t", "N", "T") else 0
     measure = _MEASURE_RE.match(after, pos + mag)
     counted = _COUNTED_RE.match(after, pos + mag)
     base = max((m for m in (measure, counted) if m), key=lambda m: m.end(), default=None)
@@ -218,9 +219,10 @@ def read_unit(after: str) -> tuple[str, int] | None:
         end = pos + len(after[pos : pos + mag].rstrip())
     else:
         end = base.end()
-        if base.group() in COUNTED:
+        if base.group() in COUNTED and after[end : end + 1] in (",", " "):
             end += counted_list(after[end:])
-        end += per_unit(after[end:])
+        if "/" in after[end : end + 2]:
+            end += per_unit(after[end:])
     return after[pos:end], end
 
 
@@ -232,6 +234,9 @@ _FUNCTION_WORD = re.compile(
 )
 
 
+_LOWER_WORD = re.compile(r"\s[a-zđà-ỹ]")
+
+
 @rule(off=False)
 def unlisted_count(after: str) -> bool:
     """A number followed by a noun not in the lexicon still counts that noun ("12 điểm
@@ -240,4 +245,4 @@ def unlisted_count(after: str) -> bool:
 
     The figure keeps no unit (None): the value is honest, the noun is left to its name.
     """
-    return bool(re.match(r"\s[a-zđà-ỹ]", after)) and not _FUNCTION_WORD.match(after)
+    return bool(_LOWER_WORD.match(after)) and not _FUNCTION_WORD.match(after)
