@@ -47,6 +47,13 @@ def kinds(clause: str, label: str | None = None) -> list[str]:
             ["result"],
         ),
         ("Thu ngân sách đạt 98 tỷ đồng, bằng 104% so với cùng kỳ", "task", ["result"]),
+        (
+            "Công tác cán bộ có nhiều chuyển biến, điều động 17 đồng chí và tổ chức tốt việc "
+            "bầu bổ sung",
+            "task",
+            ["result"],
+        ),
+        ("Cần tiếp tục được quan tâm, hỗ trợ 40 hộ", "task", ["target"]),
         # labelled a task and not measured: a target
         ("kiểm định chất lượng và công nhận lại 7 trường đạt chuẩn quốc gia", "task", ["target"]),
         ("tập trung chỉ đạo nhiệm vụ phát triển kinh tế (9 chỉ tiêu)", "task", ["target"]),

@@ -36,6 +36,14 @@ _MEASURED = re.compile(
     r"cùng kỳ|CK\b)|\bđã\b|ước đạt|đạt được",
     re.IGNORECASE,
 )
+#: How a review assesses what was done ("có nhiều đổi mới", "chỉ đạo tốt"): said of the
+#: period, not asked of the next one.
+_REVIEWED = re.compile(
+    r"có nhiều (?:đổi mới|chuyển biến|tiến bộ|khởi sắc)|đạt nhiều kết quả|"
+    r"(?<!cần )(?<!phải )(?:chỉ đạo|thực hiện|triển khai|tổ chức) tốt|"
+    r"(?<!cần )(?<!phải )(?<!tiếp tục )được (?:tăng cường|quan tâm|triển khai|duy trì|chú trọng)",
+    re.IGNORECASE,
+)
 _OLD_GOAL = re.compile(r"phấn đấu|\bsẽ\b|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
 
 
@@ -49,7 +57,8 @@ def figure_kind(clause: str, at: int, quote: str, label: str | None) -> str:
     ("phấn đấu", "mục tiêu năm ...", "sẽ", "thời gian tới", "năm tới") before it that the
     sentence has not turned away from ("đã", "đến nay", "ước đạt" in between), or a clause
     labelled a task whose figure is not measured against the plan or last year ("đạt 52,9% kế
-    hoạch", "so với cùng kỳ"). Otherwise it is a result of the period.
+    hoạch", "so với cùng kỳ") and whose clause does not assess what was done ("có nhiều đổi
+    mới", "chỉ đạo tốt"). Otherwise it is a result of the period.
 
     ``clause`` is the figure's sentence up to the end of its clause (a goal opening a list,
     "Phấn đấu năm tới: ...; ...; ...", governs every item), ``at`` where the figure's number
@@ -61,6 +70,7 @@ def figure_kind(clause: str, at: int, quote: str, label: str | None) -> str:
     goals = list(_GOAL.finditer(lead))
     if goals and not _DONE.search(lead, goals[-1].end()):
         return "target"
-    if label == "task" and not _MEASURED.search(quote):
+    own = clause[clause.rfind("; ", 0, at) + 1 :]  # the figure's own clause
+    if label == "task" and not _MEASURED.search(quote) and not _REVIEWED.search(own):
         return "target"
     return "result"
