@@ -22,6 +22,7 @@ from summarizer.genre.names import (
     enumeration_start,
     line_break_fragment,
     name_parts,
+    named_places,
     preamble_cut,
     total_starts_name,
 )
@@ -30,6 +31,7 @@ from summarizer.genre.series import (
     distinct_names,
     elided_description,
     elided_head,
+    generic_amount,
     plan_fraction,
 )
 from summarizer.ingest import make_document
@@ -227,8 +229,33 @@ def test_running_totals_keep_their_own_description() -> None:
     previous = NameParts(before="công nhận", counted="thôn", after="đạt chuẩn NTM")
     assert elided_description(NameParts("lũy kế", "thôn"), previous) == "đạt chuẩn NTM"
     assert elided_description(NameParts("kỷ luật", "thôn"), previous) is None
+    repeated = NameParts(before="", counted="làng nghề", after="được công nhận cấp tỉnh")
+    assert elided_description(NameParts("công nhận thêm", "làng nghề"), repeated) == "cấp tỉnh"
     with disabled("elided_description"):
         assert names(text)[1] == "Lũy kế thôn"
+
+
+def test_a_generic_amount_is_the_money_of_the_action_before_it() -> None:
+    text = "Xử phạt vi phạm hành chính 31 trường hợp, số tiền 96,5 triệu đồng."
+    assert names(text)[1] == "Số tiền xử phạt vi phạm hành chính"
+    text = "Có 2.140 hộ được hỗ trợ với tổng kinh phí 8,6 tỷ đồng."
+    assert names(text)[1] == "Tổng kinh phí hộ được hỗ trợ"
+    assert generic_amount(NameParts("Thu ngân sách"), NameParts("kết nạp", "đảng viên")) is None
+    with disabled("generic_amount"):
+        assert names("Xử phạt 31 trường hợp, số tiền 96,5 triệu đồng.")[1] == "Số tiền"
+
+
+def test_named_places_say_which_not_what() -> None:
+    assert named_places("Hòa Lạc và Yên Phú đã đón Bằng công nhận") == "Hòa Lạc và Yên Phú đã"
+    assert named_places("Hòa Lạc, Yên Phú đạt chuẩn") == "Hòa Lạc, Yên Phú"
+    assert named_places("NTM kiểu mẫu") == ""  # an acronym describes
+    assert named_places("đạt chuẩn") == ""
+    assert named_places("Hòa Lạc") == ""  # nothing but names: keep them
+    assert name("Năm nay có 02 xã Hòa Lạc và Yên Phú đã đón Bằng công nhận đạt chuẩn.") == (
+        "Xã đón Bằng công nhận đạt chuẩn"
+    )
+    with disabled("named_places"):
+        assert name("Có 02 xã Hòa Lạc đã đạt chuẩn.").startswith("Xã Hòa Lạc")
 
 
 def test_area_head_and_plan_fraction() -> None:

@@ -172,7 +172,7 @@ def test_several_figures_in_one_phrase() -> None:
     first, second = figures("Thu hút 3 dự án với tổng vốn 1.200 tỷ đồng")
     assert (first.value, first.unit) == (3, "dự án")
     assert (second.value, second.unit) == (1200, "tỷ đồng")
-    assert second.name == "Tổng vốn"
+    assert second.name == "Tổng vốn thu hút"  # the money of the action before it
 
 
 def test_a_count_right_after_a_noun_only_describes_it() -> None:

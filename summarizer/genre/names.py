@@ -29,6 +29,7 @@ __all__ = [
     "enumeration_start",
     "line_break_fragment",
     "name_parts",
+    "named_places",
     "preamble_cut",
     "total_starts_name",
 ]
@@ -313,10 +314,38 @@ def _after_words(tail: str, limit: int = 12) -> str:
     if threshold:
         return " ".join(threshold.group().split())
     words = " ".join(_AFTER_END.split(" " + tail, maxsplit=1)[0].split())
+    words = words[len(named_places(words)) :].strip()
     left, _, right = words.partition(" và ")
     if right and len(right.split()) > 5:
         words = left  # "24 đồng chí và chỉ đạo tốt việc ...": a new clause, not a description
     return _TRAIL.sub("", " " + _shorten(words, limit)).strip()
+
+
+@rule(off="")
+def named_places(description: str) -> str:
+    """ "02 xã An Hòa và Tân Lập đã đón Bằng công nhận", "3 thôn Đông, Tây đạt chuẩn": a count
+    may name the places it counts; the names say which, not what, and are no part of the
+    figure's name (acronyms such as "NTM", "OCOP" are).
+
+    ``description`` is the words after a count's noun; returns the names (and a following
+    "đã") to drop from its start ("" when it opens with none).
+    """
+    cut = 0
+    for m in re.finditer(r"\S+", description):
+        word = m.group().strip(",")
+        if word == "và" or (word[:1].isupper() and word[1:].islower()):
+            cut = m.end()
+        else:
+            break
+    if (
+        not cut
+        or cut >= len(description.rstrip())
+        or description[:cut].rstrip(", ").endswith(" và")
+    ):
+        return ""  # nothing but names: they are all the description there is
+    rest = description[cut:]
+    done = re.match(r"\s+đã(?=\s)", rest)
+    return description[: cut + (done.end() if done else 0)]
 
 
 def _shorten(words: str, limit: int) -> str:

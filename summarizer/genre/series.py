@@ -21,6 +21,7 @@ __all__ = [
     "distinct_names",
     "elided_description",
     "elided_head",
+    "generic_amount",
     "names_in_context",
     "plan_fraction",
 ]
@@ -56,14 +57,17 @@ def elided_head(
     return head[:1].upper() + head[1:] if head else None
 
 
+_WORDS = re.compile(rf"{W}+")
 _RUNNING_TOTAL = re.compile(r"^(?:lũy kế|luỹ kế|nâng tổng số|tổng số|tổng|nâng lên|lên)$", re.I)
 
 
 @rule(off=None)
 def elided_description(parts: NameParts, previous: NameParts | None) -> str | None:
-    """A running total repeats the counted noun without its description: "công nhận 4 thôn
-    NTM, lũy kế đạt 111 thôn" counts NTM villages, "5 thôn đạt NTM kiểu mẫu, lũy kế đạt 14
-    thôn" model ones. The bare noun takes the description of the same noun just before.
+    """A running total, or the same action repeated, says the counted noun without its
+    description: "công nhận 4 thôn NTM, lũy kế đạt 111 thôn" counts NTM villages, "5 thôn đạt
+    NTM kiểu mẫu, lũy kế đạt 14 thôn" model ones, "9 làng nghề được công nhận cấp tỉnh, sẽ công
+    nhận thêm 3 làng nghề" provincial ones. The bare noun takes the description of the same
+    noun just before (without the words its own action repeats).
 
     Returns the description to put after the counted noun, or None.
     """
@@ -71,9 +75,33 @@ def elided_description(parts: NameParts, previous: NameParts | None) -> str | No
         return None
     if parts.counted != previous.counted or not previous.after:
         return None
-    if not _RUNNING_TOTAL.match(parts.before.strip()):
+    if _RUNNING_TOTAL.match(parts.before.strip()):
+        return previous.after
+    own = set(_WORDS.findall(parts.before.lower()))
+    said = _WORDS.findall(previous.after)
+    if own and own <= {w.lower() for w in said} | {"thêm", "mới", "lại"}:
+        rest = [w for w in said if w.lower() not in own | {"được", "đã"}]
+        return " ".join(rest) or None  # "12 sản phẩm được công nhận OCOP, công nhận thêm 5"
+    return None
+
+
+_GENERIC = re.compile(r"^(?:tổng\s+)?(?:số tiền|kinh phí|trị giá|giá trị|vốn)$", re.IGNORECASE)
+
+
+@rule(off=None)
+def generic_amount(parts: NameParts, previous: NameParts | None) -> str | None:
+    """ "xử phạt 25 trường hợp, số tiền 73 triệu đồng", "hỗ trợ 45 hộ, kinh phí 2,3 tỷ đồng":
+    an amount named only by a generic word (số tiền, kinh phí, trị giá, tổng vốn) is the money
+    of the action of the figure just before it, and its name says which action.
+
+    Returns the words to put after the generic word, or None.
+    """
+    if previous is None or parts.after or not _GENERIC.match(parts.before.strip()):
         return None
-    return previous.after
+    action = previous.before or f"{previous.counted} {previous.after}".strip()
+    if action[:1].isupper() and action.split()[0][1:].islower():
+        action = action[:1].lower() + action[1:]  # capitalised only as a sentence's first word
+    return action or None
 
 
 @rule(off="")
@@ -117,7 +145,7 @@ def names_in_context(
             head = elided_head(p, units[i], done[prev].text(), units[prev])
             if head:
                 p = replace(p, head=head)
-            desc = elided_description(p, done[prev])
+            desc = elided_description(p, done[prev]) or generic_amount(p, done[prev])
             if desc:
                 p = replace(p, after=desc)
         p = replace(
