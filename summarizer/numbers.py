@@ -348,7 +348,7 @@ def _row_figure(text: str, line_start: int, line: str, style: DecimalStyle) -> l
     if "achieved" not in [roles[i] for i in numeric]:
         return []
     name_i = next((i for i in range(len(cells)) if i not in numeric and roles[i] != "index"), 0)
-    start, end = cells[name_i][0], cells[-1][1]
+    start, end = min(cells[name_i][0], cells[numeric[0]][0]), cells[-1][1]
     fig = Figure(start=line_start + start, end=line_start + end, quote="")
     for i in numeric:
         try:

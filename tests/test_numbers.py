@@ -376,3 +376,60 @@ def test_generated_sentences_read_back(
 def test_generated_ranges_read_back(low: int, width: int, unit: str) -> None:
     fig = one(f"Phấn đấu tăng trưởng từ {low}-{low + width}{unit}")
     assert (fig.value, fig.value_high, fig.change_pct) == (low, low + width, None)
+
+
+_PIECES = st.sampled_from(
+    [
+        "tỷ đồng",
+        "ha",
+        "tấn",
+        "%",
+        "đạt",
+        "kế hoạch",
+        "so với cùng kỳ",
+        "tăng",
+        "giảm",
+        "trên",
+        "từ",
+        "đến",
+        "nghìn",
+        "xã",
+        "Chỉ tiêu",
+        "Thực hiện",
+        "Kế hoạch",
+        "/",
+        "-",
+        ",",
+        ";",
+        "trong đó",
+        "phấn đấu",
+        "Ngày",
+        "năm",
+        "5",
+        "12,5",
+        "1.200",
+        "3.5",
+        "8,360",
+        "76,4/140",
+        "21/21",
+        "5-7",
+        "(",
+        ")",
+        "|",
+        "\t",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(alphabet="aăđêôơưáạ 0123456789.,%/-|", max_size=5))))
+def test_any_text_gives_figures_whose_numbers_are_in_their_own_span(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    for fig in figures(text):
+        assert text[fig.start : fig.end] == fig.quote
+        stated = [fig.value, fig.value_high, fig.of_total, fig.same_period_pct]
+        stated += [pct for pct, _ in fig.plan_pct]
+        stated += [abs(fig.change_pct)] if fig.change_pct is not None else []
+        written = span_numbers(fig.quote)
+        assert all(n in written for n in stated if n is not None), (text, fig)
