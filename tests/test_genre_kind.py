@@ -120,3 +120,30 @@ def test_every_figure_rule_has_tests_of_its_own() -> None:
     )
     assert len(mine) >= 30
     assert sorted(n for n in mine if n not in tests) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "of_total", "pcts", "unit", "short"),
+    [
+        ("Thu ngân sách", 76.4, 140.0, [], "tỷ đồng", True),
+        ("Diện tích lúa", 6950.0, 7100.0, [97.9], "ha", True),
+        ("Sản lượng thịt", 3410.0, 3200.0, [106.6], "tấn", False),
+        ("Tỷ lệ trẻ em suy dinh dưỡng", 12.0, 11.0, [], "%", True),  # less is better
+        ("Tỷ lệ hộ nghèo", 1.9, 2.5, [], "%", False),
+        ("Xã đạt chuẩn nông thôn mới", 18.0, 21.0, [], "xã", None),  # part of a whole
+        ("Kết nạp đảng viên", 26.0, None, [], "đảng viên", None),  # no plan stated
+    ],
+)
+def test_short_of_plan(
+    name: str,
+    value: float,
+    of_total: float | None,
+    pcts: list[float],
+    unit: str,
+    short: bool | None,
+) -> None:
+    from summarizer.genre.kind import short_of_plan
+
+    assert short_of_plan(name, value, of_total, pcts, unit) is short
+    with disabled("short_of_plan"):
+        assert short_of_plan(name, value, of_total, pcts, unit) is None

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from . import rule
+from .units import is_measure
 
-__all__ = ["figure_kind"]
+__all__ = ["figure_kind", "short_of_plan"]
 
 #: Words that set a figure for the coming period ("thực hiện các mục tiêu" pursues goals set
 #: before; "Chương trình mục tiêu quốc gia" is a programme's name).
@@ -74,3 +75,32 @@ def figure_kind(clause: str, at: int, quote: str, label: str | None) -> str:
     if label == "task" and not _MEASURED.search(quote) and not _REVIEWED.search(own):
         return "target"
     return "result"
+
+
+#: Measures where less is better: a rate of poverty, malnutrition or population growth, or
+#: counts of violations, accidents, fires and outbreaks.
+_LESS_IS_BETTER = re.compile(
+    r"hộ nghèo|cận nghèo|suy dinh dưỡng|tăng dân số|sinh con thứ|tai nạn|vi phạm|tội phạm|"
+    r"cháy|dịch bệnh|ô nhiễm|nợ đọng|thất nghiệp|bỏ học|tử vong",
+    re.IGNORECASE,
+)
+
+
+@rule(off=None)
+def short_of_plan(
+    name: str, value: float | None, of_total: float | None, plan_pcts: list[float], unit: str | None
+) -> bool | None:
+    """A result below its plan is a shortfall a leader must see: "76,4/140 tỷ đồng" (an
+    amount over its plan), "đạt 55,6% KH". Where less is better ("tỷ lệ hộ nghèo",
+    "suy dinh dưỡng 12/11%") it is the other way round. A count over a count ("18/21 xã") is
+    part of a whole, not of a plan.
+
+    Returns True (short), False (met or exceeded), or None when the figure states no plan.
+    """
+    less = bool(_LESS_IS_BETTER.search(name))
+    if plan_pcts:
+        return any((pct > 100) if less else (pct < 100) for pct in plan_pcts)
+    amount = is_measure(unit)
+    if value is not None and of_total is not None and amount:
+        return value > of_total if less else value < of_total
+    return None
