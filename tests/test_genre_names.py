@@ -12,19 +12,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.genre import disabled
-from summarizer.genre.names import (
-    UNNAMED,
-    NameParts,
+from summarizer.genre.frames import (
     actor_subject,
-    breakdown_parent,
-    clause_subject,
     deadline_frame,
-    enumeration_start,
     line_break_fragment,
-    name_parts,
     named_places,
     preamble_cut,
     total_starts_name,
+)
+from summarizer.genre.names import (
+    UNNAMED,
+    NameParts,
+    breakdown_parent,
+    clause_subject,
+    enumeration_start,
+    name_parts,
 )
 from summarizer.genre.series import (
     area_head,
