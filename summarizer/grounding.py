@@ -3,17 +3,25 @@
 :func:`locate` maps a quote to a span of the NFC report text: exactly first, then tolerating
 differences in whitespace, case and Vietnamese diacritics (models often drop or change tone
 marks), always returning a span of the *original* text so ``text[start:end]`` is what the
-report really says. (Numbers are grounded by construction: ``numbers`` parses them from the
-source, and the pipeline's last gate drops any item stating one the source does not write.)
+report really says.
+
+:func:`numbers_outside_span` is the last gate for figures: every number an indicator states
+must be written inside that indicator's own evidence. It reads the span on its own, as plainly
+as possible (every digit group under either decimal convention), not with the parser that
+produced the indicator, so a misreading ("3.5%" read as 5) cannot vouch for itself.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
 
-from .schema import Evidence
+from .schema import Evidence, Indicator
 
-__all__ = ["evidence_for", "locate"]
+__all__ = ["evidence_for", "locate", "numbers_outside_span", "span_numbers"]
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _fold_char(ch: str) -> str:
@@ -68,3 +76,35 @@ def locate(text: str, quote: str, start_at: int = 0) -> tuple[int, int] | None:
 def evidence_for(text: str, start: int, end: int) -> Evidence:
     """Evidence for a span already known to be in ``text``."""
     return Evidence(quote=text[start:end], start=start, end=end)
+
+
+def span_numbers(quote: str) -> set[float]:
+    """Every number ``quote`` can be read to write: each digit group ("8.360", "3.5",
+    "1.401,351", each side of "21/21") with either mark as the decimal one and the other as
+    grouping. A digit group is read whole: "3.5" holds 3.5 or 35, never 5."""
+    found: set[float] = set()
+    for token in _DIGITS.findall(quote):
+        for decimal, group in ((",", "."), (".", ",")):
+            body = token.replace(group, "")
+            if body.count(decimal) <= 1:
+                found.add(float(body.replace(decimal, ".")))
+    return found
+
+
+def numbers_outside_span(indicator: Indicator) -> list[float]:
+    """The numbers ``indicator`` states (value, its range's high end, total, every plan
+    percentage, the same-period ratio, the size of its change) that its own evidence does
+    not write; [] when every one is there."""
+    stated = [indicator.value, indicator.value_high, indicator.of_total]
+    stated += [p.pct for p in indicator.plan_pct]
+    stated += [indicator.same_period_pct]
+    stated += [abs(indicator.change_pct)] if indicator.change_pct is not None else []
+    written: set[float] = set()
+    for evidence in indicator.evidence:
+        written |= span_numbers(evidence.quote)
+    return [
+        n
+        for n in stated
+        if n is not None
+        and not any(math.isclose(n, w, rel_tol=1e-9, abs_tol=1e-9) for w in written)
+    ]

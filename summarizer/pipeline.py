@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from .answers import ClauseLabel, ComingLabel, ParagraphPart, ReviewLabel
+from .genre.figures import decimal_style, first_statements
+from .genre.kind import figure_kind
 from .genre.meeting import read_meeting_facts
-from .grounding import evidence_for
+from .genre.series import names_in_context
+from .grounding import evidence_for, numbers_outside_span
 from .health import judge, note
 from .ingest import Document, Segment
 from .llm import AnswerRejected, LLMClient
-from .numbers import UNNAMED, Figure, find_figures, numbers_in
+from .numbers import Figure, find_figures
 from .prompts import PromptSet
 from .schema import Indicator, Meta, PlanPct, ReportSummary, RunInfo, SectionItem, Usage
 from .sectors import sector_of
@@ -36,9 +39,6 @@ __all__ = ["Pipeline", "Progress"]
 Progress = Callable[[str, int, int], None]
 
 _SECTION_OF = {"achievement": "achievements", "shortcoming": "shortcomings", "task": "tasks"}
-#: Words announcing a goal for the coming period rather than a result of this one.
-#: ("dự kiến" alone is left out: reports use it for estimates of the period's own results.)
-_GOAL = re.compile(r"phấn đấu|\bsẽ\b|mục tiêu|thời gian tới|năm tới|chỉ tiêu đề ra cho", re.I)
 _MIN_WORDS = 4  # a clause shorter than this (a byline, "Trong đó:") holds no idea of its own
 _MIN_PARAGRAPH_WORDS = 8  # shorter paragraphs are captions or bylines, not worth a call
 _EXCERPT_CHARS = 300  # a paragraph's part shows in its opening; reading all of it costs time
@@ -88,6 +88,12 @@ def _check_coming(parts: dict[int, str], doc: Document) -> None:
         opening = next(s.text for s in doc.sentences if s.paragraph_id == para.id)
         if _LIMITATION.search(opening) and not _DIRECTION.search(opening):
             parts[para.id] = "review"
+
+
+def _figure_key(fig: Figure) -> tuple[object, ...]:
+    """What makes two statements of a figure the same fact: its own name and its numbers."""
+    numbers = (fig.value, fig.value_high, fig.unit, fig.of_total, fig.same_period_pct)
+    return (fig.parts.text().lower(), *numbers, fig.change_pct, tuple(fig.plan_pct))
 
 
 def _excerpt(text: str) -> str:
@@ -186,31 +192,47 @@ class Pipeline:
             run.labels[clause.id] = label
 
     def _indicators(self, run: _Run) -> list[Indicator]:
-        """Figures found and parsed by code; a figure in a clause the model labelled a task, or
-        announced as a goal ('phấn đấu', 'sẽ', 'thời gian tới'), is a target."""
-        indicators = []
+        """Figures found, parsed and named by code (``numbers``, ``genre.names``: figures of
+        one sentence are named together); each is a result or a target by its own clause and
+        label (``genre.kind``)."""
+        text = run.doc.text
+        style = decimal_style(text)
+        found: list[tuple[Figure, str, int]] = []
         for clause in run.doc.clauses:
-            for fig in find_figures(run.doc.text, clause.start, clause.end):
-                lead = run.doc.text[clause.start : fig.start + (fig.value_at or 0)]
-                target = run.labels.get(clause.id) == "task" or bool(_GOAL.search(lead))
-                if fig.name == UNNAMED:  # "..., đến nay mới đạt 32% KH": the clause names it
-                    fig.name = " ".join(re.split(r"[,;:]", clause.text)[0].split()[:10])
-                indicators.append(self._indicator(run, fig, "target" if target else "result"))
-        return indicators
+            begin = run.doc.sentences[clause.sentence_id].start
+            for fig in find_figures(text, clause.start, clause.end, style=style):
+                at = max(0, fig.start + (fig.value_at or 0) - begin)
+                said = text[begin : clause.end]  # a goal opening the sentence governs its list
+                kind = figure_kind(said, at, fig.quote, run.labels.get(clause.id))
+                found.append((fig, kind, clause.sentence_id))
+        keep = first_statements([_figure_key(fig) for fig, _, _ in found])
+        found = [f for f, kept in zip(found, keep, strict=True) if kept]
+        names = names_in_context(
+            [fig.parts for fig, _, _ in found],
+            [fig.unit for fig, _, _ in found],
+            [fig.of_total for fig, _, _ in found],
+            [sentence for _, _, sentence in found],
+        )
+        return [
+            self._indicator(run, fig, kind, name)
+            for (fig, kind, _), name in zip(found, names, strict=True)
+        ]
 
     # -- assembly --------------------------------------------------------------------------
 
-    def _indicator(self, run: _Run, fig: Figure, kind: str) -> Indicator:
+    def _indicator(self, run: _Run, fig: Figure, kind: str, name: str) -> Indicator:
         return Indicator(
-            name=fig.name,
+            name=name,
             value=fig.value,
+            value_high=fig.value_high,
+            qualifier=fig.qualifier,
             unit=fig.unit,
             of_total=fig.of_total,
             plan_pct=[PlanPct(pct=p, basis=b) for p, b in fig.plan_pct],
             same_period_pct=fig.same_period_pct,
             change_pct=fig.change_pct,
             kind=kind,
-            sector=sector_of(f"{fig.name} {fig.quote}"),
+            sector=sector_of(f"{name} {fig.quote}"),
             evidence=[evidence_for(run.doc.text, fig.start, fig.end)],
         )
 
@@ -233,19 +255,15 @@ class Pipeline:
         return sections
 
     def _verify(self, run: _Run, summary: ReportSummary) -> ReportSummary:
-        """Last gate: every span exact, every number in the source; anything else is dropped."""
-        text, known = run.doc.text, numbers_in(run.doc.text)
+        """Last gate: every span exact, every number an indicator states written inside its
+        own evidence (``grounding.numbers_outside_span``); anything else is dropped."""
+        text = run.doc.text
 
         def grounded(item: Indicator | SectionItem) -> bool:
             spans_ok = all(text[e.start : e.end] == e.quote for e in item.evidence)
-            numbers: list[float] = []
             if isinstance(item, Indicator):
-                numbers = [
-                    n for n in (item.value, item.of_total, item.same_period_pct) if n is not None
-                ]
-                numbers += [p.pct for p in item.plan_pct]
-                numbers += [abs(item.change_pct)] if item.change_pct is not None else []
-            return spans_ok and all(n in known for n in numbers)
+                return spans_ok and not numbers_outside_span(item)
+            return spans_ok
 
         for section in ("indicators", "achievements", "shortcomings", "tasks"):
             kept = []

@@ -9,9 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.errors import InputError
-from summarizer.grounding import locate
+from summarizer.grounding import locate, numbers_outside_span, span_numbers
 from summarizer.ingest import decode_text, make_document
-from summarizer.numbers import find_figures, parse_number
+from summarizer.numbers import find_figures, numbers_in, parse_number
+from summarizer.pipeline import Pipeline, _Run
+from summarizer.schema import Evidence, Indicator, Meta, PlanPct, ReportSummary, RunInfo
 
 from .conftest import DEV_REPORTS
 
@@ -78,10 +80,10 @@ def to_cp1258(text: str) -> bytes:
 
 
 def test_locate_exact_then_tolerant() -> None:
-    text = "Tổng  diện tích gieo trồng 8.360 ha, đạt 97,2% kế hoạch"
-    assert locate(text, "8.360 ha") == (27, 35)
-    start, end = locate(text, "tong dien tich gieo trong")  # no diacritics, one space
-    assert text[start:end] == "Tổng  diện tích gieo trồng"
+    text = "Tổng  diện tích rau màu 1.275 ha, đạt 96,4% kế hoạch"
+    assert locate(text, "1.275 ha") == (24, 32)
+    start, end = locate(text, "tong dien tich rau mau")  # no diacritics, one space
+    assert text[start:end] == "Tổng  diện tích rau màu"
     assert locate(text, "sản lượng lúa") is None
 
 
@@ -111,9 +113,13 @@ def test_locate_never_returns_a_wrong_span(text: str, data: st.DataObject) -> No
 
 @settings(max_examples=300, deadline=None)
 @given(vietnamese)
-def test_figures_never_crash_and_always_quote_exactly(text: str) -> None:
+def test_figures_never_crash_and_state_only_numbers_of_their_span(text: str) -> None:
     for fig in find_figures(text, 0, len(text)):
-        assert text[fig.start : fig.end] == fig.quote
+        written = span_numbers(text[fig.start : fig.end])
+        stated = [fig.value, fig.value_high, fig.of_total, fig.same_period_pct]
+        stated += [pct for pct, _ in fig.plan_pct]
+        stated += [abs(fig.change_pct)] if fig.change_pct is not None else []
+        assert all(n in written for n in stated if n is not None), (fig, written)
 
 
 @settings(max_examples=300, deadline=None)
@@ -163,3 +169,78 @@ def test_offsets_index_the_file_text_of_a_crlf_file_with_bom_and_blank_lines(
     # the last line's figures sit after four CRLFs and two blank lines: offsets did not drift
     revenue = next(i for i in summary["indicators"] if i["value"] == 412.5)
     assert revenue["evidence"][0]["start"] == file_text.index("Thu ngân sách")
+
+
+# -- the last gate: every number an indicator states is inside its own evidence ---------------
+
+MISREAD_REPORT = (
+    "Ngày 5/7, Đảng ủy xã Lộc Yên họp sơ kết 6 tháng. Tỷ lệ hộ nghèo còn 3.5%, giảm 0,8% so "
+    "với cùng kỳ; thu ngân sách đạt 2,4 tỷ đồng."
+)
+
+
+def _indicator(text: str, quote: str, **numbers: object) -> Indicator:
+    start = text.index(quote)
+    evidence = Evidence(quote=quote, start=start, end=start + len(quote))
+    return Indicator(name="Tỷ lệ hộ nghèo", evidence=[evidence], **numbers)  # type: ignore[arg-type]
+
+
+def test_span_numbers_read_every_digit_group_both_ways() -> None:
+    assert span_numbers("đạt 3.5%") == {3.5, 35}  # a digit group read whole, either way
+    assert {3.5, 35} <= span_numbers("3.5")
+    assert {1205.75, 1205750} & span_numbers("1.205,75") == {1205.75}
+    assert {76.4, 140} <= span_numbers("76,4/140 tỷ đồng")
+    assert 8 not in span_numbers("tăng 18%")
+
+
+def test_the_35_percent_misread_as_5_is_caught_by_its_span() -> None:
+    quote = "Tỷ lệ hộ nghèo còn 3.5%"
+    misread = _indicator(MISREAD_REPORT, quote, value=5.0, unit="%")
+    right = _indicator(MISREAD_REPORT, quote, value=3.5, unit="%")
+    # a report-wide check cannot see it: "5" is written in the report ("Ngày 5/7")
+    assert 5.0 in numbers_in(MISREAD_REPORT)
+    assert numbers_outside_span(misread) == [5.0]
+    assert numbers_outside_span(right) == []
+
+
+def test_every_stated_number_is_checked() -> None:
+    quote = "Tỷ lệ hộ nghèo còn 3.5%, giảm 0,8% so với cùng kỳ"
+    ok = _indicator(MISREAD_REPORT, quote, value=3.5, change_pct=-0.8)
+    assert numbers_outside_span(ok) == []
+    bad = _indicator(
+        MISREAD_REPORT,
+        quote,
+        value=3.5,
+        value_high=4.0,
+        of_total=7.0,
+        same_period_pct=2.4,  # written in the report, but in another clause
+        plan_pct=[PlanPct(pct=6.0, basis="KH")],
+        change_pct=-0.9,
+    )
+    assert sorted(numbers_outside_span(bad)) == [0.9, 2.4, 4.0, 6.0, 7.0]
+
+
+def test_the_pipelines_last_gate_drops_a_figure_stated_outside_its_span() -> None:
+    doc = make_document(MISREAD_REPORT)
+    quote = "Tỷ lệ hộ nghèo còn 3.5%"
+    summary = ReportSummary(
+        meta=Meta(),
+        indicators=[
+            _indicator(doc.text, quote, value=5.0, unit="%"),
+            _indicator(doc.text, quote, value=3.5, unit="%"),
+        ],
+        run=RunInfo(model="m", backend="b", prompt_version="p"),
+    )
+    run = _Run(doc=doc)
+    kept = Pipeline(client=None, prompts=None)._verify(run, summary)  # type: ignore[arg-type]
+    assert [ind.value for ind in kept.indicators] == [3.5]
+    assert any("dropped" in w for w in run.warnings)
+
+
+@pytest.mark.parametrize("path", DEV_REPORTS, ids=lambda p: p.stem[:3])
+def test_every_figure_of_a_report_states_only_numbers_of_its_span(path) -> None:
+    doc = make_document(path.read_text(encoding="utf-8"))
+    indicators = Pipeline(client=None, prompts=None)._indicators(_Run(doc=doc))  # type: ignore[arg-type]
+    assert indicators
+    for ind in indicators:
+        assert numbers_outside_span(ind) == [], ind
