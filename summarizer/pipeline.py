@@ -1,4 +1,5 @@
-"""The calls for one report, in order: meta, paragraph parts, clause labels; then assembly.
+"""The calls for one report, in two rounds of independent questions asked together (meta and
+paragraph parts; then clause labels); then assembly.
 
 Why this shape (measured on the embedded 1.5B model, see bench/RESULTS.md): the model decides
 well one thing at a time and badly many at once. So each paragraph gets one decision (does it
@@ -16,6 +17,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -29,7 +31,7 @@ from .answers import (
 )
 from .grounding import evidence_for
 from .ingest import Document, Segment
-from .llm import AnswerRejected, LLMClient
+from .llm import AnswerRejected, LLMClient, Question, confidence
 from .meeting import read_meeting_facts
 from .numbers import UNNAMED, Figure, find_figures, numbers_in
 from .prompts import PromptSet
@@ -108,6 +110,8 @@ class _Run:
     warnings: list[str] = field(default_factory=list)
     parts: dict[int, str] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)
+    #: clause id -> the model's probability for its label (absent when a rule decided)
+    confidence: dict[int, float] = field(default_factory=dict)
 
 
 class Pipeline:
@@ -126,19 +130,18 @@ class Pipeline:
 
     # -- the calls -------------------------------------------------------------------------
 
-    def _meta(self, run: _Run) -> Meta:
-        """Names from the model (checked against the text); patterns read by code."""
+    def _meta_question(self, run: _Run) -> Question[MetaAnswer]:
         messages = [
             {"role": "system", "content": self.prompts.render("meta.system")},
             {"role": "user", "content": self.prompts.render("meta.user", head=run.doc.head())},
         ]
-        try:
-            # one re-ask: measured, a second one repeated the same unsupported name
-            answer = self.client.ask(
-                MetaAnswer, messages, source=run.doc.text, max_tokens=160, max_reasks=1
-            )
-        except AnswerRejected as exc:
-            answer = self._salvage_meta(run, exc)
+        # one re-ask: measured, a second one repeated the same unsupported name
+        return Question(MetaAnswer, messages, run.doc.text, max_tokens=160, max_reasks=1)
+
+    def _meta(self, run: _Run, answer: MetaAnswer | AnswerRejected) -> Meta:
+        """Names from the model (checked against the text); patterns read by code."""
+        if isinstance(answer, AnswerRejected):
+            answer = self._salvage_meta(run, answer)
         names = answer.model_dump()
         if names["body"] and names["unit_name"]:  # "Huyện ủy Quảng Trạch" -> "Huyện ủy"
             body = names["body"].removesuffix(names["unit_name"]).strip(" ,")
@@ -160,58 +163,75 @@ class Pipeline:
         run.warnings.extend(f"meta.{name} dropped: {why}" for name, why in problems.items())
         return answer.model_copy(update=dict.fromkeys(problems))
 
-    def _decide(self, system: str, response_model: type[BaseModel], user: str, source: str) -> str:
+    def _question(
+        self, system: str, response_model: type[BaseModel], user: str, source: str
+    ) -> Question[BaseModel]:
         """One small decision, asked on its own. Every call starts with the same system
-        prompt, so llama.cpp reuses its cached prefix; earlier answers are deliberately not
+        prompt, so the model reuses its cached prefix; earlier answers are deliberately not
         shown: in a conversation the 1.5B model copied its previous answers instead of
         reading (measured: every directions paragraph became 'review')."""
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
-        answer = self.client.ask(response_model, messages, source=source, max_tokens=16)
-        value: str = next(iter(answer.model_dump().values()))
-        return value
+        return Question(response_model, messages, source, max_tokens=16)
 
-    def _paragraph_parts(self, run: _Run) -> None:
-        """Review, coming period or the meeting itself: one decision per paragraph. Headings,
-        titles, captions and bylines (``_is_heading``) are 'heading' without asking."""
+    def _parts_and_meta(self, run: _Run) -> Meta:
+        """Round one, asked together: the meta question and one decision per paragraph
+        (review, coming period or the meeting itself). Headings, titles, captions and bylines
+        (``_is_heading``) are 'heading' without asking."""
         system = self.prompts.render("paragraph_part.system")
+        asked = [p for p in run.doc.paragraphs if not _is_heading(p.text)]
+        questions: list[Question[Any]] = [self._meta_question(run)]
+        for para in asked:
+            user = self.prompts.render("paragraph_part.user", paragraph=_excerpt(para.text))
+            questions.append(self._question(system, ParagraphPart, user, para.text))
+        self.progress("meta", 0, 1)
+        meta_answer, *answers = self.client.ask_many(questions)
+        meta = self._meta(run, meta_answer)
+        by_id = dict(zip((p.id for p in asked), answers, strict=True))
         paragraphs = run.doc.paragraphs
         for done, para in enumerate(paragraphs, 1):
             self.progress("parts", done, len(paragraphs))
-            if _is_heading(para.text):
+            answer = by_id.get(para.id)
+            if answer is None:
                 run.parts[para.id] = "heading"
-                continue
-            user = self.prompts.render("paragraph_part.user", paragraph=_excerpt(para.text))
-            try:
-                run.parts[para.id] = self._decide(system, ParagraphPart, user, para.text)
-            except AnswerRejected as exc:
-                run.warnings.append(f"paragraph {para.id} part unknown: {exc}")
+            elif isinstance(answer, AnswerRejected):
+                run.warnings.append(f"paragraph {para.id} part unknown: {answer}")
                 run.parts[para.id] = "meeting"
+            else:
+                run.parts[para.id] = answer.part
         _smooth(run.parts)
         _check_coming(run.parts, run.doc)  # after smoothing: the text has the last word
+        return meta
 
     def _label_clauses(self, run: _Run) -> None:
-        """One decision per clause; the paragraph's part limits the choices (the grammar
-        enforces it). In a 'coming' paragraph only the opening clause can be a preamble, so
-        the rest are tasks without a call."""
+        """Round two, asked together: one decision per clause; the paragraph's part limits the
+        choices (the grammar enforces it). In a 'coming' paragraph only the opening clause can
+        be a preamble, so the rest are tasks without a call."""
         system = self.prompts.render("label_clause.system")
         clauses = run.doc.clauses
         opening = {c.paragraph_id: c.id for c in reversed(clauses)}
-        for done, clause in enumerate(clauses, 1):
-            self.progress("labels", done, len(clauses))
+        asked = []
+        for clause in clauses:
             part = run.parts.get(clause.paragraph_id, "meeting")
             if part == "heading" or len(clause.text.split()) < _MIN_WORDS:
                 run.labels[clause.id] = "other"
-                continue
-            if part == "coming" and opening[clause.paragraph_id] != clause.id:
+            elif part == "coming" and opening[clause.paragraph_id] != clause.id:
                 run.labels[clause.id] = "task"
-                continue
-            model = {"review": ReviewLabel, "coming": ComingLabel}.get(part, ClauseLabel)
-            user = self.prompts.render("label_clause.user", part=part, clause=clause.text)
-            try:
-                label = self._decide(system, model, user, clause.text)
-            except AnswerRejected as exc:
-                run.warnings.append(f"clause {clause.id} not labelled: {exc}")
+            else:
+                model = {"review": ReviewLabel, "coming": ComingLabel}.get(part, ClauseLabel)
+                user = self.prompts.render("label_clause.user", part=part, clause=clause.text)
+                asked.append((clause, self._question(system, model, user, clause.text)))
+        answers = self.client.ask_many([question for _, question in asked])
+        for done, ((clause, _), answer) in enumerate(zip(asked, answers, strict=True), 1):
+            self.progress("labels", done, len(asked))
+            part = run.parts.get(clause.paragraph_id, "meeting")
+            if isinstance(answer, AnswerRejected):
+                run.warnings.append(f"clause {clause.id} not labelled: {answer}")
                 label = "other"
+            else:
+                label = next(iter(answer.model_dump().values()))
+                probability = confidence(answer)
+                if probability is not None:
+                    run.confidence[clause.id] = round(probability, 4)
             if label == "task" and part == "meeting":
                 # in a paragraph about the meeting, a task is what someone asks for
                 said = run.doc.text[_paragraph_start(run.doc, clause) : clause.end]
@@ -260,6 +280,7 @@ class Pipeline:
                 SectionItem(
                     text=clause.text.rstrip(" .;:,"),
                     sector=sector_of(clause.text),
+                    confidence=run.confidence.get(clause.id),
                     evidence=[evidence_for(run.doc.text, clause.start, clause.end)],
                 )
             )
@@ -297,9 +318,7 @@ class Pipeline:
         started = time.perf_counter()
         usage_before = self.client.usage
         run = _Run(doc=doc)
-        self.progress("meta", 0, 1)
-        meta = self._meta(run)
-        self._paragraph_parts(run)
+        meta = self._parts_and_meta(run)
         self._label_clauses(run)
         indicators = self._indicators(run)
         usage = self.client.usage

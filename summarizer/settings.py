@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_reasks: int = 2
     transport_attempts: int = 4
     n_ctx: int = 8192
+    #: questions asked at once (``SUMMARIZER_CONCURRENCY``); default: what the backend uses
+    #: well (the embedded model batches every pending question; an HTTP server gets 4)
+    concurrency: int | None = None
 
     @property
     def backend(self) -> str:
