@@ -30,6 +30,7 @@ import math
 import random
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -153,6 +154,8 @@ class LLMClient:
         self.max_backoff = max_backoff
         #: questions :meth:`ask_many` keeps in flight; by default what the backend can use
         self.concurrency = max(1, concurrency or int(getattr(backend, "concurrency", 1)))
+        # one bound for every question in flight, whichever ask_many asked it
+        self._slots = threading.BoundedSemaphore(self.concurrency)
         self.usage = Usage()
         self._lock = threading.Lock()
         self._create = instructor.patch(create=self._call, mode=instructor.Mode.JSON_SCHEMA)
@@ -264,13 +267,14 @@ class LLMClient:
 
         def one(question: Question[Any]) -> Any:
             try:
-                return self.ask(
-                    question.response_model,
-                    question.messages,
-                    source=question.source,
-                    max_tokens=question.max_tokens,
-                    max_reasks=question.max_reasks,
-                )
+                with self._slots:
+                    return self.ask(
+                        question.response_model,
+                        question.messages,
+                        source=question.source,
+                        max_tokens=question.max_tokens,
+                        max_reasks=question.max_reasks,
+                    )
             except AnswerRejected as exc:
                 return exc
             except BaseException as exc:  # raised below, after the questions in flight
@@ -301,6 +305,26 @@ class LLMClient:
             if isinstance(result, _Failed):
                 raise result.error
         return results
+
+    def start_many(self, questions: Sequence[Question[Any]]) -> Future[list[Any]]:
+        """:meth:`ask_many` on a thread of its own, for questions that may run alongside
+        the caller's next ones; the caller's context variables go with them. With a
+        concurrency of 1 they are asked at once, before anything else, in order (and a
+        backend failure is raised at once)."""
+        future: Future[list[Any]] = Future()
+        context = contextvars.copy_context()
+        if self.concurrency == 1:
+            future.set_result(context.run(self.ask_many, questions))
+            return future
+
+        def run() -> None:
+            try:
+                future.set_result(context.run(self.ask_many, questions))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="ask-later", daemon=True).start()
+        return future
 
 
 class _Failed:

@@ -1,5 +1,5 @@
-"""The calls for one report, in two rounds of independent questions asked together (meta and
-paragraph parts; then clause labels); then assembly.
+"""The calls for one report, in two rounds of independent questions asked together (paragraph
+parts, then clause labels) while the meta question runs alongside; then assembly.
 
 Why this shape (measured on the embedded 1.5B model, see bench/RESULTS.md): the model decides
 well one thing at a time and badly many at once. So each paragraph gets one decision (does it
@@ -17,7 +17,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -173,20 +172,22 @@ class Pipeline:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         return Question(response_model, messages, source, max_tokens=16)
 
-    def _parts_and_meta(self, run: _Run) -> Meta:
-        """Round one, asked together: the meta question and one decision per paragraph
-        (review, coming period or the meeting itself). Headings, titles, captions and bylines
-        (``_is_heading``) are 'heading' without asking."""
+    def _paragraph_parts(self, run: _Run) -> None:
+        """Round one, asked together: one decision per paragraph (review, coming period or
+        the meeting itself). Headings, titles, captions and bylines (``_is_heading``) are
+        'heading' without asking."""
         system = self.prompts.render("paragraph_part.system")
         asked = [p for p in run.doc.paragraphs if not _is_heading(p.text)]
-        questions: list[Question[Any]] = [self._meta_question(run)]
-        for para in asked:
-            user = self.prompts.render("paragraph_part.user", paragraph=_excerpt(para.text))
-            questions.append(self._question(system, ParagraphPart, user, para.text))
-        self.progress("meta", 0, 1)
-        meta_answer, *answers = self.client.ask_many(questions)
-        meta = self._meta(run, meta_answer)
-        by_id = dict(zip((p.id for p in asked), answers, strict=True))
+        questions = [
+            self._question(
+                system,
+                ParagraphPart,
+                self.prompts.render("paragraph_part.user", paragraph=_excerpt(para.text)),
+                para.text,
+            )
+            for para in asked
+        ]
+        by_id = dict(zip((p.id for p in asked), self.client.ask_many(questions), strict=True))
         paragraphs = run.doc.paragraphs
         for done, para in enumerate(paragraphs, 1):
             self.progress("parts", done, len(paragraphs))
@@ -200,7 +201,6 @@ class Pipeline:
                 run.parts[para.id] = answer.part
         _smooth(run.parts)
         _check_coming(run.parts, run.doc)  # after smoothing: the text has the last word
-        return meta
 
     def _label_clauses(self, run: _Run) -> None:
         """Round two, asked together: one decision per clause; the paragraph's part limits the
@@ -318,8 +318,14 @@ class Pipeline:
         started = time.perf_counter()
         usage_before = self.client.usage
         run = _Run(doc=doc)
-        meta = self._parts_and_meta(run)
+        self.progress("meta", 0, 1)
+        # the meta question runs alongside both rounds: nothing waits for its long answer
+        meta_answer = self.client.start_many([self._meta_question(run)])
+        self._paragraph_parts(run)
         self._label_clauses(run)
+        later = len(run.warnings)
+        meta = self._meta(run, meta_answer.result()[0])
+        run.warnings[:] = run.warnings[later:] + run.warnings[:later]  # meta's come first
         indicators = self._indicators(run)
         usage = self.client.usage
         summary = ReportSummary(

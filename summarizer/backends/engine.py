@@ -1,96 +1,47 @@
-"""The llama.cpp context, driven by hand: many requests, one batched evaluation, shared prefixes.
+"""The llama.cpp context, driven by hand: many requests, batched rounds, shared prefixes.
 
 ``Llama.create_chat_completion`` serves one request at a time and keeps only the previous
-prompt in its KV cache. This engine evaluates every request of a batch together in a
-unified KV cache: the requests' prompt tokens form a trie (:mod:`.plan`) in which every
-shared token is computed once; each request continues on its own sequence; prefixes worth
-keeping stay on keeper sequences across batches and reports (:mod:`.prefix_cache`).
+prompt in its KV cache. This engine keeps a unified KV cache for many sequences and advances
+every live request together, one *round* (a few ``llama_decode`` calls) at a time:
 
-Two kinds of request:
+- requests admitted together are one trie (:mod:`.plan`): every token their prompts share is
+  computed once, and each request continues on its own sequence;
+- prefixes such a group shared, and every system turn, stay on keeper sequences for later
+  groups and later reports (:mod:`.prefix_cache`);
+- requests admitted while others are still running join the next round (a long free-text
+  answer never holds up the short ones), and a finished request is answered at once;
+- choice requests (:mod:`.choice`) evaluate their guessed tokens in the same round and are
+  usually decided after one; decode requests take one sampled token per round.
 
-- *choice* (the grammar admits a few strings, :mod:`.choice`): the tokens greedy decoding is
-  expected to take before the answers part are speculated into the same batch, with their
-  logits; the walk then replays greedy grammar decoding exactly and stops when the answer is
-  decided. A wrong guess costs one more round for that request, never another answer.
-- *decode* (anything else): llama.cpp's own grammar sampler and greedy, one token per round,
-  every decoding request of the batch in the same round.
-
-Only the thread that runs :meth:`Engine.run` may use the engine.
+Only one thread may use an engine (see :mod:`.gather`).
 """
 
 from __future__ import annotations
 
 import ctypes
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .choice import Choices, ChoiceWalk, PathMemory, TokenTable
+from .choice import PathMemory, TokenTable
+from .lanes import Job, Live, Outcome
 from .plan import Lane, plan_batch, split_plan
 from .prefix_cache import PrefixCache, shared_prefixes
 
-__all__ = ["Engine", "EngineStats", "Job", "Outcome"]
+__all__ = ["Engine", "EngineStats"]
 
-_SPEC_ALLOWANCE = 16  # KV cells reserved per choice request for its speculated tokens
 _MIN_KEEP = 32  # shorter shared prefixes are not worth a keeper
-
-
-@dataclass
-class Job:
-    """One request, tokenized."""
-
-    prompt: list[int]
-    max_tokens: int
-    #: the finite answers (choice path), else ``None`` (decode path)
-    choices: Choices | None = None
-    #: the llama-cpp-python grammar object for the decode path (``None``: free text)
-    grammar: Any = None
-    #: text that ends the output (the chat template's end-of-turn, the request's ``stop``)
-    stop: tuple[bytes, ...] = ()
-    #: prompt lengths worth keeping in the cache (the end of the system turn)
-    keep: tuple[int, ...] = ()
-    #: walk a choice to the end-of-generation token instead of appending the shortest tail
-    exact_tail: bool = False
-    #: which :class:`PathMemory` speculates for this request
-    memory_key: str = ""
-    #: sampling on the decode path: 0 is greedy, as the choice path assumes
-    temperature: float = 0.0
-    seed: int = 0
-
-    def key(self) -> tuple[Any, ...]:
-        """Identical requests are evaluated once."""
-        return (
-            tuple(self.prompt),
-            self.max_tokens,
-            id(self.choices),
-            id(self.grammar),
-            self.stop,
-            self.exact_tail,
-            self.temperature,
-            self.seed,
-        )
-
-
-@dataclass
-class Outcome:
-    """What a request produced."""
-
-    content: str
-    finish_reason: str
-    prompt_tokens: int
-    completion_tokens: int
-    cached_tokens: int
-    logprobs: dict[str, Any] | None = None
+_MARGIN = 64  # KV cells never planned for
+_SMALL_BATCH = 32  # rounds this small run on ``small_threads`` (thread barriers dominate)
 
 
 @dataclass
 class EngineStats:
     """Counters for the benchmarks."""
 
-    batches: int = 0
     rounds: int = 0
     decode_calls: int = 0
     computed_tokens: int = 0
@@ -99,32 +50,12 @@ class EngineStats:
     outputs: int = 0
     decode_seconds: float = 0.0
     diverged: int = 0
-
-
-@dataclass
-class _Live:
-    """A request being evaluated: its sequence, what the KV holds, what comes next."""
-
-    job: Job
-    seq: int
-    start: int  # the KV holds (prompt + out)[:start] on ``seq``
-    cached: int
-    walk: ChoiceWalk | None = None
-    sampler: Any = None
-    out: list[int] = field(default_factory=list)  # accepted output tokens (decode path)
-    text: bytes = b""
-    spec: list[int] = field(default_factory=list)
-    scores: dict[int, np.ndarray] = field(default_factory=dict)
-    sampled: int | None = None
-    outcome: Outcome | None = None
-
-    def path(self) -> list[int]:
-        out = self.walk.tokens if self.walk is not None else self.out
-        return self.job.prompt + out
+    requests: int = 0
 
 
 class Engine:
-    """One llama.cpp model and context, with a unified KV cache for many sequences."""
+    """One llama.cpp model and context; requests go in with :meth:`admit`, come out of
+    :meth:`step`."""
 
     def __init__(
         self,
@@ -135,8 +66,9 @@ class Engine:
         n_ubatch: int = 512,
         n_threads: int = 2,
         n_threads_batch: int = 2,
+        small_threads: int = 1,
         flash_attn: bool = True,
-        n_seq_max: int = 64,
+        n_seq_max: int = 128,
         keepers: int = 16,
         keep_budget: int | None = None,
     ) -> None:
@@ -169,19 +101,27 @@ class Engine:
         )
         self.ctx = self.context.ctx
         self.memory = self.context.memory
-        self.n_ctx = llama_cpp.llama_n_ctx(self.ctx)
+        self.n_ctx = int(llama_cpp.llama_n_ctx(self.ctx))
         self.n_batch = n_batch
-        self.n_vocab = self.model.n_vocab()
-        self._batch = llama_cpp.llama_batch_init(n_batch, 0, n_seq_max)
+        self._threads = {False: (n_threads, n_threads_batch), True: (small_threads,) * 2}
+        self._small: bool | None = None
+        self.n_vocab = int(self.model.n_vocab())
+        self._batch: Any = llama_cpp.llama_batch_init(n_batch, 0, n_seq_max)
         vocab = self.model.vocab
         self.table = TokenTable(
             [self._piece(t) for t in range(self.n_vocab)],
             [t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t)],
         )
         self.cache = PrefixCache(range(keepers), keep_budget or n_ctx // 3)
-        self._lanes = list(range(n_seq_max - 1, keepers - 1, -1))
+        self._free = list(range(n_seq_max - 1, keepers - 1, -1))
         self._memories: dict[str, PathMemory] = {}
         self.stats = EngineStats()
+        self._backlog: list[tuple[Hashable, Job]] = []
+        self._live: list[Live] = []
+        self._waiting: dict[tuple[Any, ...], list[Hashable]] = {}  # job key -> request keys
+        self._groups: dict[int, int] = {}  # group -> KV cells it reserved
+        self._unkept: set[int] = set()
+        self._next_group = 0
 
     # -- vocabulary ---------------------------------------------------------------------------
 
@@ -212,107 +152,134 @@ class Engine:
         self.context.close()
         self.model.close()
 
-    # -- evaluation ---------------------------------------------------------------------------
+    # -- requests in, outcomes out ------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._live or self._backlog)
+
+    def admit(self, requests: Sequence[tuple[Hashable, Job]]) -> None:
+        """Queue requests (``key``, job); they start at the next :meth:`step` with room."""
+        for key, job in requests:
+            waiting = self._waiting.get(job.key())
+            if waiting is not None:  # the same request is already under way
+                waiting.append(key)
+            else:
+                self._waiting[job.key()] = [key]
+                self._backlog.append((key, job))
 
     def run(self, jobs: Sequence[Job]) -> list[Outcome | BaseException]:
-        """Evaluate ``jobs`` together; identical ones once. Results in the same order."""
-        self.stats.batches += 1
-        groups: dict[tuple[Any, ...], list[int]] = {}
-        for index, job in enumerate(jobs):
-            groups.setdefault(job.key(), []).append(index)
-        ordered = sorted(groups.values(), key=lambda idx: jobs[idx[0]].prompt)
-        results: list[Outcome | BaseException | None] = [None] * len(jobs)
-        for chunk in self._chunks([jobs[idx[0]] for idx in ordered], ordered, results):
-            try:
-                outcomes: list[Outcome | BaseException] = list(
-                    self._run_chunk([jobs[idx[0]] for idx in chunk])
-                )
-            except Exception as exc:  # a failed decode: start from a clean cache
-                self._reset()
-                outcomes = [exc] * len(chunk)
-            for idx, outcome in zip(chunk, outcomes, strict=True):
-                for i in idx:
-                    results[i] = outcome
-        assert all(r is not None for r in results)
-        return [r for r in results if r is not None]
+        """Evaluate ``jobs`` to the end (admit, then step until done); results in order."""
+        self.admit(list(enumerate(jobs)))
+        results: dict[Hashable, Outcome | BaseException] = {}
+        while self.busy:
+            results.update(self.step())
+        return [results[i] for i in range(len(jobs))]
 
-    def _chunks(
-        self,
-        unique: list[Job],
-        groups: list[list[int]],
-        results: list[Outcome | BaseException | None],
-    ) -> Iterator[list[list[int]]]:
-        """Groups of requests that fit the free sequences and the KV cells together."""
-        room = self.n_ctx - 64
-        chunk: list[list[int]] = []
-        cells = 0
-        previous: list[int] = []
-        for job, idx in zip(unique, groups, strict=True):
-            own = len(job.prompt) + job.max_tokens + _SPEC_ALLOWANCE
-            if own > room:
-                error = ValueError(
-                    f"Requested tokens ({len(job.prompt)}) exceed context window of {self.n_ctx}"
-                )
-                for i in idx:
-                    results[i] = error
-                continue
-            shared = next(
-                (n for n, (a, b) in enumerate(zip(previous, job.prompt, strict=False)) if a != b),
-                min(len(previous), len(job.prompt)),
-            )
-            add = own - shared
-            if chunk and (len(chunk) >= len(self._lanes) or cells + add > room):
-                yield self._make_room(chunk, cells)
-                chunk, cells, add = [], 0, own
-            chunk.append(idx)
-            cells += add
-            previous = job.prompt
-        if chunk:
-            yield self._make_room(chunk, cells)
-
-    def _make_room(self, chunk: list[list[int]], cells: int) -> list[list[int]]:
-        if self.cache.cells() + cells > self.n_ctx - 64:
-            for seq in self.cache.drop_all():
-                self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
-        return chunk
-
-    def _reset(self) -> None:
-        self.cache.drop_all()
-        self._llama.llama_memory_clear(self.memory, True)
-
-    def _run_chunk(self, jobs: list[Job]) -> list[Outcome]:
-        live: list[_Live] = []
+    def step(self) -> list[tuple[Hashable, Outcome | BaseException]]:
+        """Open what fits of the backlog, run one round, return the requests it finished."""
+        done: list[tuple[Hashable, Outcome | BaseException]] = []
+        for job, error in self._open_backlog():
+            done += [(key, error) for key in self._waiting.pop(job.key(), [])]
+        if not self._live:
+            return done
         try:
-            for job in jobs:
-                live.append(self._open(job))
-            active = list(live)
-            while active:
-                self._round(active)
-                active = [lane for lane in active if lane.outcome is None]
-            self._keep(live)
-        finally:
-            for lane in live:
-                self._llama.llama_memory_seq_rm(self.memory, lane.seq, -1, -1)
-                self._lanes.append(lane.seq)
-                if lane.sampler is not None:
-                    lane.sampler.close()
-        return [lane.outcome for lane in live if lane.outcome is not None]
+            self._round(self._live)
+        except Exception as exc:  # a failed decode fails the round's requests, not the engine
+            failed = self._live
+            self._live = []
+            for lane in failed:
+                self._release(lane)
+            self._reset()
+            return done + [
+                (key, exc) for lane in failed for key in self._waiting.pop(lane.job.key(), [])
+            ]
+        for group in sorted(self._unkept):
+            self._keep([lane for lane in self._live if lane.group == group])
+        self._unkept.clear()
+        finished = [lane for lane in self._live if lane.outcome is not None]
+        self._live = [lane for lane in self._live if lane.outcome is None]
+        for lane in finished:
+            self._release(lane)
+            assert lane.outcome is not None
+            done += [(key, lane.outcome) for key in self._waiting.pop(lane.job.key(), [])]
+        live_groups = {lane.group for lane in self._live}
+        for group in [g for g in self._groups if g not in live_groups]:
+            del self._groups[group]
+        return done
 
-    def _open(self, job: Job) -> _Live:
-        seq = self._lanes.pop()
+    # -- admission ----------------------------------------------------------------------------
+
+    def _open_backlog(self) -> list[tuple[Job, BaseException]]:
+        """Open lanes for the backlog, as far as free sequences and KV cells allow: one group
+        per call, sorted so that neighbours share their prefixes."""
+        if not self._backlog:
+            return []
+        room = self.n_ctx - _MARGIN
+        errors: list[tuple[Job, BaseException]] = [
+            (job, ValueError(_too_long(len(job.prompt), self.n_ctx)))
+            for _, job in self._backlog
+            if len(job.prompt) + job.cells() > room
+        ]
+        candidates = sorted(
+            ((k, j) for k, j in self._backlog if len(j.prompt) + j.cells() <= room),
+            key=lambda kj: kj[1].prompt,
+        )
+        fits, cells = self._fitting(candidates, room)
+        if not fits and candidates and not self._live and self.cache.keepers:
+            self._drop_keepers()  # nothing runs: make room by forgetting the cache
+            fits, cells = self._fitting(candidates, room)
+        opened = {id(job) for _, job in fits} | {id(job) for job, _ in errors}
+        self._backlog = [(k, j) for k, j in self._backlog if id(j) not in opened]
+        if fits:
+            group = self._next_group
+            self._next_group += 1
+            self._groups[group] = cells
+            self._unkept.add(group)
+            self._live += [self._open(job, group) for _, job in fits]
+        return errors
+
+    def _fitting(
+        self, candidates: list[tuple[Hashable, Job]], room: int
+    ) -> tuple[list[tuple[Hashable, Job]], int]:
+        """The candidates that fit, and the KV cells they need (shared prefixes once)."""
+        free = room - sum(self._groups.values()) - self.cache.cells()
+        fits: list[tuple[Hashable, Job]] = []
+        cells = 0
+        previous: Sequence[int] = ()
+        for key, job in candidates:
+            add = len(job.prompt) - _common(previous, job.prompt) + job.cells()
+            if len(fits) < len(self._free) and cells + add <= free:
+                fits.append((key, job))
+                cells += add
+                previous = job.prompt
+        return fits, cells
+
+    def _open(self, job: Job, group: int) -> Live:
+        seq = self._free.pop()
         keeper, cached = self.cache.match(job.prompt)
-        cached = min(cached, len(job.prompt) - 1)  # the last prompt token gives the logits
+        cached = max(0, min(cached, len(job.prompt) - 1))  # the last prompt token is evaluated
         if keeper is not None and cached > 0:
             self._llama.llama_memory_seq_cp(self.memory, keeper.seq, seq, 0, cached)
-        lane = _Live(job, seq, start=max(cached, 0), cached=max(cached, 0))
+        lane = Live(job, seq, start=cached, cached=cached, group=group)
+        self.stats.requests += 1
         self.stats.prompt_tokens += len(job.prompt)
-        self.stats.cached_tokens += lane.cached
+        self.stats.cached_tokens += cached
         if job.choices is not None:
+            from .choice import ChoiceWalk
+
             lane.walk = ChoiceWalk(job.choices, job.max_tokens, job.exact_tail)
             lane.spec = self.memory_for(job.memory_key).guess(lane.walk)
         else:
             lane.sampler = self._sampler(job)
         return lane
+
+    def _release(self, lane: Live) -> None:
+        self._llama.llama_memory_seq_rm(self.memory, lane.seq, -1, -1)
+        self._free.append(lane.seq)
+        if lane.sampler is not None:
+            lane.sampler.close()
+            lane.sampler = None
 
     def _sampler(self, job: Job) -> Any:
         """The sampler chain ``Llama.create_chat_completion`` builds (its penalties are
@@ -331,13 +298,14 @@ class Engine:
             sampler.add_dist(job.seed)
         return sampler
 
-    def _round(self, active: list[_Live]) -> None:
+    # -- one round ----------------------------------------------------------------------------
+
+    def _round(self, active: list[Live]) -> None:
         self.stats.rounds += 1
         lanes = []
         for lane in active:
-            tokens = lane.path() + lane.spec
-            first = len(lane.path()) - 1
-            lanes.append(Lane(lane.seq, tokens, lane.start, range(first, len(tokens))))
+            tokens, outputs = lane.round_tokens()
+            lanes.append(Lane(lane.seq, tokens, lane.start, outputs))
         plan = plan_batch(lanes)
         wanted: dict[int, list[tuple[int, int]]] = {}
         for (lane_index, token_index), entry in plan.outputs.items():
@@ -349,14 +317,24 @@ class Engine:
                     lane = active[lane_index]
                     node = token_index - (len(lane.path()) - 1)
                     self._collect(lane, node, entry - piece.start)
-        for lane, spec in zip(active, lanes, strict=True):
-            lane.start = len(spec.tokens)
-            if lane.walk is not None:
-                self._advance_walk(lane)
-            else:
-                self._advance_decode(lane)
+        for lane, evaluated in zip(active, lanes, strict=True):
+            lane.start = len(evaluated.tokens)
+            if lane.walk is None:
+                lane.advance_decode(self.table.eog, self.detokenize)
+                continue
+            memory = self.memory_for(lane.job.memory_key)
+            rollback = lane.advance_walk(memory)
+            if rollback is not None:
+                self.stats.diverged += 1
+                self._llama.llama_memory_seq_rm(self.memory, lane.seq, rollback, -1)
+            if lane.walk.finished:
+                lane.finish_walk(memory, lambda text: len(self.tokenize(text, special=False)))
 
     def _decode(self, entries: Sequence[Any]) -> None:
+        small = len(entries) < _SMALL_BATCH
+        if small != self._small:
+            self._llama.llama_set_n_threads(self.ctx, *self._threads[small])
+            self._small = small
         batch = self._batch
         batch.n_tokens = len(entries)
         for i, entry in enumerate(entries):
@@ -376,96 +354,30 @@ class Engine:
         if rc != 0:
             raise RuntimeError(f"llama_decode failed with code {rc}")
 
-    def _collect(self, lane: _Live, node: int, local: int) -> None:
+    def _collect(self, lane: Live, node: int, local: int) -> None:
         """Keep what the walk or the sampler needs from one output row, before the next
         decode overwrites it."""
         if lane.walk is None:
             lane.sampled = lane.sampler.sample(self.context, local)
             return
-        text = lane.walk.text + b"".join(self.table.piece[t] for t in lane.spec[:node])
-        ids = lane.walk.choices.node(text).ids
+        ids = lane.walk.choices.node(lane.node_text(node, self.table.piece)).ids
         row = np.ctypeslib.as_array(
             self._llama.llama_get_logits_ith(self.ctx, local), shape=(self.n_vocab,)
         )
         lane.scores[node] = row[ids].copy()
 
-    def _advance_walk(self, lane: _Live) -> None:
-        walk = lane.walk
-        assert walk is not None
-        base = len(lane.job.prompt) + len(walk.tokens)  # position of spec[0]
-        node = 0
-        while True:
-            token = walk.advance(lane.scores[node])
-            if walk.finished:
-                self._finish_walk(lane)
-                return
-            if node < len(lane.spec) and token == lane.spec[node]:
-                node += 1
-                continue
-            break
-        # diverged from the guess (or ran past it): drop the wrong tokens, guess again
-        if node < len(lane.spec):
-            self.stats.diverged += 1
-            self._llama.llama_memory_seq_rm(self.memory, lane.seq, base + node, -1)
-        lane.start = base + node
-        lane.scores = {}
-        lane.spec = self.memory_for(lane.job.memory_key).guess(walk)
+    # -- the cache ----------------------------------------------------------------------------
 
-    def _finish_walk(self, lane: _Live) -> None:
-        walk = lane.walk
-        assert walk is not None
-        path = walk.tokens if lane.job.exact_tail else walk.tokens[:-1]
-        self.memory_for(lane.job.memory_key).record(path)
-        content = walk.content()
-        tail = content.encode("utf-8")[len(walk.text) :]
-        extra = len(self.tokenize(tail.decode("utf-8"), special=False)) if tail else 0
-        lane.outcome = Outcome(
-            content=content,
-            finish_reason=walk.finish_reason or "stop",
-            prompt_tokens=len(lane.job.prompt),
-            completion_tokens=len(walk.tokens) + extra,
-            cached_tokens=lane.cached,
-            logprobs=walk.logprobs(),
-        )
-
-    def _advance_decode(self, lane: _Live) -> None:
-        token = lane.sampled
-        assert token is not None
-        lane.sampled = None
-        finish = None
-        if token in self.table.eog:
-            finish = "stop"
-        else:
-            lane.out.append(token)
-            lane.text = self.detokenize(lane.out)
-            for stop in lane.job.stop:
-                if stop in lane.text:
-                    lane.text = lane.text[: lane.text.index(stop)]
-                    finish = "stop"
-                    break
-            if finish is None and len(lane.out) >= lane.job.max_tokens:
-                finish = "length"
-        if finish is None:
-            lane.start = len(lane.path()) - 1  # the new token is evaluated next round
-            return
-        lane.outcome = Outcome(
-            content=lane.text.decode("utf-8", errors="ignore"),
-            finish_reason=finish,
-            prompt_tokens=len(lane.job.prompt),
-            completion_tokens=len(lane.out),
-            cached_tokens=lane.cached,
-        )
-
-    def _keep(self, live: list[_Live]) -> None:
-        """Keep the prefixes this batch shared, and every system turn, for later batches."""
-        prompts = [lane.job.prompt for lane in live]
+    def _keep(self, group: list[Live]) -> None:
+        """Keep the prefixes a group shared, and every system turn, for later groups."""
+        prompts = [lane.job.prompt for lane in group]
         wanted = shared_prefixes(prompts, _MIN_KEEP)
-        wanted += [tuple(lane.job.prompt[:n]) for lane in live for n in lane.job.keep]
+        wanted += [tuple(lane.job.prompt[:n]) for lane in group for n in lane.job.keep]
         for prefix in dict.fromkeys(wanted):
             owner = next(
                 (
                     lane
-                    for lane in live
+                    for lane in group
                     if lane.start >= len(prefix) and tuple(lane.job.prompt[: len(prefix)]) == prefix
                 ),
                 None,
@@ -477,3 +389,24 @@ class Engine:
                 self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
             if target is not None:
                 self._llama.llama_memory_seq_cp(self.memory, owner.seq, target, 0, len(prefix))
+
+    def _drop_keepers(self) -> None:
+        for seq in self.cache.drop_all():
+            self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
+
+    def _reset(self) -> None:
+        self.cache.drop_all()
+        self._groups.clear()
+        self._llama.llama_memory_clear(self.memory, True)
+
+
+def _common(a: Sequence[int], b: Sequence[int]) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _too_long(tokens: int, n_ctx: int) -> str:
+    return f"Requested tokens ({tokens}) exceed context window of {n_ctx}"

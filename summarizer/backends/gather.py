@@ -1,38 +1,81 @@
 """Gather the requests pending at the same moment into one evaluation, on one thread.
 
 Callers block in :meth:`Gatherer.submit`; a single worker thread (the only one that ever
-touches the model) takes every pending request at once and evaluates them together. When to
-start is the whole question: too early and a request that was about to arrive waits for the
-next batch; too late and everyone idles. Two signals decide:
+touches the model) admits every pending request at once into a *stepper* and runs its rounds
+(:class:`Stepper`: the llama engine, or :class:`BatchStepper` around a plain function). A
+request answered in a round is handed back at once; requests that arrive while rounds run
+join at the next round. When to admit is the whole question: too early and a request about to
+arrive misses the shared evaluation; too late and everyone idles. Two signals decide:
 
 - a hint: callers announced with :meth:`Gatherer.announce` (``LLMClient.ask_many`` announces
-  its workers) are counted, and a batch starts the moment every announced caller is waiting
-  (``pending >= active``);
-- a quiet window: without announcements (or when an announced caller is busy elsewhere), a
-  batch starts once no request has arrived for ``window`` seconds (``hinted_window`` while
+  its workers) are counted, and pending requests are admitted the moment every announced
+  caller is waiting, pending or already inside the stepper (``pending + inflight >= active``);
+- a quiet window: without announcements (or while an announced caller is busy elsewhere),
+  requests are admitted once none has arrived for ``window`` seconds (``hinted_window`` while
   announced callers are still missing), so a lone sequential caller waits only ``window``.
 
-Statistics of every batch (size, wait, why it started) are kept for the benchmarks.
+Statistics of every admission (size, wait, why) are kept for the benchmarks.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["Announcement", "BatchStats", "Gatherer"]
+__all__ = ["Announcement", "BatchStats", "BatchStepper", "Gatherer", "Stepper"]
 
 Req = TypeVar("Req")
 Res = TypeVar("Res")
+Req_contra = TypeVar("Req_contra", contravariant=True)
+Res_co = TypeVar("Res_co", covariant=True)
+
+
+class Stepper(Protocol[Req_contra, Res_co]):
+    """Evaluates requests in rounds: ``admit`` queues them (returning those that fail at
+    once), ``step`` runs one round and returns the requests it finished."""
+
+    @property
+    def busy(self) -> bool: ...
+
+    def admit(
+        self, requests: Sequence[tuple[Hashable, Req_contra]]
+    ) -> list[tuple[Hashable, BaseException]]: ...
+
+    def step(self) -> Sequence[tuple[Hashable, Res_co | BaseException]]: ...
+
+
+class BatchStepper(Generic[Req, Res]):
+    """A :class:`Stepper` around ``evaluate(requests) -> results``: each round evaluates
+    everything admitted since the last one."""
+
+    def __init__(self, evaluate: Callable[[list[Req]], list[Res | BaseException]]) -> None:
+        self._evaluate = evaluate
+        self._queued: list[tuple[Hashable, Req]] = []
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queued)
+
+    def admit(self, requests: Sequence[tuple[Hashable, Req]]) -> list[tuple[Hashable, Any]]:
+        self._queued += requests
+        return []
+
+    def step(self) -> list[tuple[Hashable, Res | BaseException]]:
+        queued, self._queued = self._queued, []
+        try:
+            results = self._evaluate([request for _, request in queued])
+        except Exception as exc:  # the whole evaluation failed: every caller hears it
+            results = [exc] * len(queued)
+        return [(key, result) for (key, _), result in zip(queued, results, strict=True)]
 
 
 @dataclass
 class BatchStats:
-    """What the gatherer did: one record per evaluated batch."""
+    """What the gatherer did: one record per admission, and the time of every round."""
 
     sizes: list[int] = field(default_factory=list)
     waits: list[float] = field(default_factory=list)
@@ -63,19 +106,18 @@ class Announcement:
 
 
 class Gatherer(Generic[Req, Res]):
-    """Runs ``evaluate(requests) -> results`` (same order; an exception per failed request)
-    on its own thread for every group of requests pending together."""
+    """Feeds a :class:`Stepper` from many calling threads, on a thread of its own."""
 
     def __init__(
         self,
-        evaluate: Callable[[list[Req]], list[Res | BaseException]],
+        stepper: Stepper[Req, Res],
         *,
         window: float = 0.002,
         hinted_window: float = 0.2,
         teardown: Callable[[], None] | None = None,
         name: str = "llama-engine",
     ) -> None:
-        self._evaluate = evaluate
+        self._stepper = stepper
         self._teardown = teardown
         self.window = window
         self.hinted_window = hinted_window
@@ -83,6 +125,7 @@ class Gatherer(Generic[Req, Res]):
         self._cond = threading.Condition()
         self._pending: list[tuple[Req, Future[Res], float]] = []
         self._active = 0
+        self._inflight = 0  # admitted, not answered yet
         self._last_arrival = 0.0
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
@@ -113,8 +156,8 @@ class Gatherer(Generic[Req, Res]):
             self._cond.notify_all()
 
     def close(self) -> None:
-        """Stop the worker after the batch in progress (it runs ``teardown`` last, so the
-        model is freed by the thread that used it); later submits fail."""
+        """Stop the worker once its work is done (it runs ``teardown`` last, so the model is
+        freed by the thread that used it); later submits fail."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
@@ -123,51 +166,69 @@ class Gatherer(Generic[Req, Res]):
     # -- the worker --------------------------------------------------------------------------
 
     def _ready(self, now: float) -> str | None:
-        """Why a batch should start now, or ``None`` to keep waiting."""
+        """Why the pending requests should be admitted now, or ``None`` to hold them."""
         if not self._pending:
             return None
-        if self._active > 0 and len(self._pending) >= self._active:
+        if self._closed:
+            return "closing"
+        if self._active > 0 and len(self._pending) + self._inflight >= self._active:
             return "all"
         return "window" if now - self._last_arrival >= self._limit() else None
 
     def _limit(self) -> float:
-        return self.hinted_window if self._active > len(self._pending) else self.window
+        waiting = len(self._pending) + self._inflight
+        return self.hinted_window if self._active > waiting else self.window
 
-    def _take(self) -> tuple[list[tuple[Req, Future[Res], float]], float, str] | None:
+    def _take(self) -> list[tuple[Req, Future[Res], float]] | None:
+        """The requests to admit now (maybe none while rounds are running), or ``None`` to
+        stop."""
         with self._cond:
             while True:
-                if self._closed and not self._pending:
-                    return None
                 now = time.monotonic()
-                reason = self._ready(now) or ("closing" if self._closed else None)
+                reason = self._ready(now)
                 if reason is not None:
-                    batch, self._pending = self._pending, []
-                    return batch, now, reason
-                if not self._pending:
-                    self._cond.wait()
-                else:
+                    taken, self._pending = self._pending, []
+                    self._inflight += len(taken)
+                    self.stats.sizes.append(len(taken))
+                    self.stats.waits.append(now - min(arrived for _, _, arrived in taken))
+                    self.stats.reasons.append(reason)
+                    return taken
+                if self._stepper.busy:
+                    return []  # keep the rounds going; the newcomers join when ready
+                if self._closed:
+                    return None
+                if self._pending:
                     self._cond.wait(max(0.0005, self._last_arrival + self._limit() - now))
+                else:
+                    self._cond.wait()
 
     def _loop(self) -> None:
+        futures: dict[Hashable, Future[Res]] = {}
         try:
             while (taken := self._take()) is not None:
-                self._run(*taken)
+                for _, future, _ in taken:
+                    futures[id(future)] = future
+                failed = self._stepper.admit([(id(f), r) for r, f, _ in taken]) if taken else []
+                finished: list[tuple[Hashable, Res | BaseException]] = list(failed)
+                if self._stepper.busy:
+                    started = time.perf_counter()
+                    try:
+                        finished += self._stepper.step()
+                    except BaseException as exc:  # a broken stepper: fail everyone waiting
+                        finished += [(key, exc) for key in futures]
+                    self.stats.seconds.append(time.perf_counter() - started)
+                if finished:
+                    with self._cond:
+                        self._inflight -= len(finished)
+                for key, result in finished:
+                    future = futures.pop(key)
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
         finally:
+            for future in futures.values():
+                if not future.done():
+                    future.set_exception(RuntimeError("the model engine stopped"))
             if self._teardown is not None:
                 self._teardown()
-
-    def _run(self, batch: list[tuple[Req, Future[Res], float]], started: float, why: str) -> None:
-        t0 = time.perf_counter()
-        try:
-            results = self._evaluate([request for request, _, _ in batch])
-        except BaseException as exc:  # the whole evaluation failed: every caller hears it
-            results = [exc] * len(batch)
-        self.stats.sizes.append(len(batch))
-        self.stats.waits.append(started - min(arrived for _, _, arrived in batch))
-        self.stats.reasons.append(why)
-        self.stats.seconds.append(time.perf_counter() - t0)
-        for (_, future, _), result in zip(batch, results, strict=True):
-            if isinstance(result, BaseException):
-                future.set_exception(result)
-            else:
-                future.set_result(result)

@@ -19,14 +19,16 @@ import json
 import os
 import time
 import uuid
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..model_files import EMBEDDED_MODEL_ID, ensure_gguf
 from .choice import Choices
-from .engine import Engine, Job, Outcome
+from .engine import Engine
 from .gather import Announcement, Gatherer
 from .gbnf_finite import finite_language
+from .lanes import Job, Outcome
 
 __all__ = ["LlamaBackend", "completion_from", "response_schema"]
 
@@ -86,6 +88,7 @@ class LlamaBackend:
         n_threads_batch: int | None = None,
         n_batch: int = 2048,
         n_ubatch: int = 512,
+        small_threads: int = 1,
         flash_attn: bool = True,
         choose: bool = True,
         window: float = 0.002,
@@ -105,6 +108,7 @@ class LlamaBackend:
             n_ubatch=n_ubatch,
             n_threads=n_threads or cores,
             n_threads_batch=n_threads_batch or n_threads or cores,
+            small_threads=small_threads,
             flash_attn=flash_attn,
         )
         metadata = self.engine.model.metadata()
@@ -124,7 +128,7 @@ class LlamaBackend:
         )
         self._schemas: dict[str, tuple[Choices | None, Any]] = {}
         self._gatherer: Gatherer[dict[str, Any], Outcome] = Gatherer(
-            self._evaluate, window=window, teardown=self.engine.close
+            _Stepper(self), window=window, teardown=self.engine.close
         )
         atexit.register(self.close)
 
@@ -147,18 +151,6 @@ class LlamaBackend:
         self._gatherer.close()
 
     # -- on the engine thread ---------------------------------------------------------------
-
-    def _evaluate(self, requests: list[dict[str, Any]]) -> list[Outcome | BaseException]:
-        jobs: list[Job] = []
-        results: list[Outcome | BaseException | None] = []
-        for request in requests:
-            try:
-                jobs.append(self._job(request))
-                results.append(None)
-            except Exception as exc:  # a request the engine cannot take fails alone
-                results.append(exc)
-        outcomes = iter(self.engine.run(jobs))
-        return [next(outcomes) if r is None else r for r in results]
 
     def _job(self, request: dict[str, Any]) -> Job:
         from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
@@ -197,3 +189,31 @@ class LlamaBackend:
             temperature=temperature,
             seed=int(request.get("seed") or self.seed),
         )
+
+
+class _Stepper:
+    """The engine as the gatherer's stepper: requests become jobs on the engine thread."""
+
+    def __init__(self, backend: LlamaBackend) -> None:
+        self._backend = backend
+        self._engine = backend.engine
+
+    @property
+    def busy(self) -> bool:
+        return self._engine.busy
+
+    def admit(
+        self, requests: Sequence[tuple[Hashable, dict[str, Any]]]
+    ) -> list[tuple[Hashable, BaseException]]:
+        failed: list[tuple[Hashable, BaseException]] = []
+        jobs = []
+        for key, request in requests:
+            try:
+                jobs.append((key, self._backend._job(request)))
+            except Exception as exc:  # a request the engine cannot take fails alone
+                failed.append((key, exc))
+        self._engine.admit(jobs)
+        return failed
+
+    def step(self) -> list[tuple[Hashable, Outcome | BaseException]]:
+        return self._engine.step()
