@@ -21,7 +21,7 @@ from __future__ import annotations
 import ctypes
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,12 @@ class EngineStats:
     decode_seconds: float = 0.0
     diverged: int = 0
     requests: int = 0
+    #: per round: (lanes, entries computed, logit rows, seconds)
+    log: list[tuple[int, int, int, float]] = field(default_factory=list)
+    #: with ``verify``: positions where the walk's pick was checked against llama.cpp's own
+    #: grammar sampler on the same logits, and the ones where they differed
+    verified: int = 0
+    mismatches: list[tuple[bytes, int, int]] = field(default_factory=list)
 
 
 class Engine:
@@ -71,6 +77,7 @@ class Engine:
         n_seq_max: int = 128,
         keepers: int = 16,
         keep_budget: int | None = None,
+        verify: bool = False,
     ) -> None:
         import llama_cpp
         from llama_cpp import _internals, _logger
@@ -116,6 +123,7 @@ class Engine:
         self._free = list(range(n_seq_max - 1, keepers - 1, -1))
         self._memories: dict[str, PathMemory] = {}
         self.stats = EngineStats()
+        self.verify = verify
         self._backlog: list[tuple[Hashable, Job]] = []
         self._live: list[Live] = []
         self._waiting: dict[tuple[Any, ...], list[Hashable]] = {}  # job key -> request keys
@@ -307,6 +315,7 @@ class Engine:
             tokens, outputs = lane.round_tokens()
             lanes.append(Lane(lane.seq, tokens, lane.start, outputs))
         plan = plan_batch(lanes)
+        started = time.perf_counter()
         wanted: dict[int, list[tuple[int, int]]] = {}
         for (lane_index, token_index), entry in plan.outputs.items():
             wanted.setdefault(entry, []).append((lane_index, token_index))
@@ -317,6 +326,8 @@ class Engine:
                     lane = active[lane_index]
                     node = token_index - (len(lane.path()) - 1)
                     self._collect(lane, node, entry - piece.start)
+        seconds = time.perf_counter() - started
+        self.stats.log.append((len(active), plan.computed, len(plan.outputs), seconds))
         for lane, evaluated in zip(active, lanes, strict=True):
             lane.start = len(evaluated.tokens)
             if lane.walk is None:
@@ -360,11 +371,29 @@ class Engine:
         if lane.walk is None:
             lane.sampled = lane.sampler.sample(self.context, local)
             return
-        ids = lane.walk.choices.node(lane.node_text(node, self.table.piece)).ids
+        text = lane.node_text(node, self.table.piece)
+        ids = lane.walk.choices.node(text).ids
         row = np.ctypeslib.as_array(
             self._llama.llama_get_logits_ith(self.ctx, local), shape=(self.n_vocab,)
         )
         lane.scores[node] = row[ids].copy()
+        if self.verify:
+            self._verify(lane, node, local, text, int(ids[int(np.argmax(lane.scores[node]))]))
+
+    def _verify(self, lane: Live, node: int, local: int, text: bytes, pick: int) -> None:
+        """Ask llama.cpp's grammar sampler (greedy) for the same position on the same logits:
+        the walk must pick what it picks (the identity check runs with this on)."""
+        assert lane.walk is not None
+        sampler = self._sampler(lane.job)
+        try:
+            for token in lane.walk.tokens + lane.spec[:node]:
+                sampler.accept(token)
+            expected = int(sampler.sample(self.context, local))
+        finally:
+            sampler.close()
+        self.stats.verified += 1
+        if expected != pick:
+            self.stats.mismatches.append((text, pick, expected))
 
     # -- the cache ----------------------------------------------------------------------------
 

@@ -92,6 +92,7 @@ class LlamaBackend:
         flash_attn: bool = True,
         choose: bool = True,
         window: float = 0.002,
+        verify: bool = False,
     ) -> None:
         from llama_cpp import llama_chat_format
 
@@ -110,6 +111,7 @@ class LlamaBackend:
             n_threads_batch=n_threads_batch or n_threads or cores,
             small_threads=small_threads,
             flash_attn=flash_attn,
+            verify=verify,
         )
         metadata = self.engine.model.metadata()
         model = self.engine.model
