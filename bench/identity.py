@@ -55,7 +55,9 @@ def recompute(paths: list[Path]) -> int:
         items = [i for i in json.loads(path.read_text("utf-8"))["interactions"] if "response" in i]
         got: list[dict[str, Any]] = [{}] * len(items)
 
-        def ask(index: int, request: dict[str, Any], announced: Any) -> None:
+        def ask(
+            index: int, request: dict[str, Any], announced: Any, got: list[dict[str, Any]] = got
+        ) -> None:
             try:
                 got[index] = backend.complete(request)
             finally:
