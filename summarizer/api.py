@@ -90,6 +90,7 @@ def open_client(
         settings.model_id,
         max_reasks=settings.max_reasks,
         transport_attempts=settings.transport_attempts,
+        concurrency=settings.concurrency,
     )
 
 

@@ -17,11 +17,13 @@ is removed by the next save.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Literal
 
@@ -105,14 +107,16 @@ class Cassette:
             self.backend = data.get("backend")
         self._used: set[int] = set()
         self._new: list[dict[str, Any]] = []
+        self._lock = threading.Lock()  # questions may be asked concurrently
 
     def lookup(self, request: dict[str, Any]) -> dict[str, Any] | None:
         """The next unused recorded interaction for this request, or None."""
         digest = request_hash(request)
-        for index, item in enumerate(self._recorded):
-            if index not in self._used and item["request_hash"] == digest:
-                self._used.add(index)
-                return item
+        with self._lock:
+            for index, item in enumerate(self._recorded):
+                if index not in self._used and item["request_hash"] == digest:
+                    self._used.add(index)
+                    return item
         return None
 
     def miss(self, request: dict[str, Any]) -> CassetteError:
@@ -145,8 +149,9 @@ class Cassette:
             item["error"] = scrub(error)
         else:
             item["response"] = scrub(response)
-        self._new.append(item)
-        self.save()
+        with self._lock:
+            self._new.append(item)
+            self.save()
 
     def save(self) -> None:
         """Write the cassette atomically: kept interactions plus new ones."""
@@ -195,6 +200,13 @@ class CassetteBackend:
         self.model = inner.model if inner else ""
         if inner is not None:
             cassette.backend = inner.name
+        #: replaying is instant and order-free; recording asks as the inner backend would
+        self.concurrency = getattr(inner, "concurrency", 1) if inner else 8
+
+    def announce(self, callers: int) -> Any:
+        """The inner backend's hint about questions coming at once (see ``LLMClient.ask_many``)."""
+        announce = getattr(self.inner, "announce", None)
+        return announce(callers) if announce is not None else contextlib.nullcontext()
 
     def complete(self, request: dict[str, Any]) -> dict[str, Any]:
         if self.cassette.mode != "all":

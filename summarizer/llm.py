@@ -11,16 +11,29 @@ Keeping the two kinds of retry apart means a 503 never costs a re-ask and a bad 
 waits out a backoff. Messages are rendered by ``summarizer.prompts`` before they get here;
 instructor's own templating is never used (no ``context=``), so report text that looks like
 Jinja stays text. Validators that need the source read it from :data:`SOURCE`.
+
+Independent questions go out together through :meth:`LLMClient.ask_many`: a bounded pool of
+threads, each question still its own ``ask`` (its own validation and re-asks, its own copy of
+the caller's context variables). The embedded model evaluates everything pending at once, so
+its pool is as wide as the questions; an HTTP server gets a few at a time. A backend that can
+use the hint (``announce``) is told how many questions are coming, so it starts the moment all
+of them wait. :func:`confidence` reads the answer's probability from the completion's
+``logprobs`` when the backend gives one.
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
+import math
 import random
 import threading
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 import instructor
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -32,7 +45,7 @@ from .backends.base import ChatBackend, TransientError
 from .errors import ModelError
 from .schema import Usage
 
-__all__ = ["SOURCE", "AnswerRejected", "LLMClient"]
+__all__ = ["SOURCE", "AnswerRejected", "LLMClient", "Question", "confidence"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -42,6 +55,11 @@ logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 #: The report text the current call is about; validators check model output against it.
 SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("summarizer_source", default="")
+#: The model calls of the current ``ask`` (its re-asks are the calls after the first); per
+#: context, since other questions may be asked at the same time.
+_ASK_CALLS: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
+    "summarizer_ask_calls", default=None
+)
 
 
 class AnswerRejected(Exception):
@@ -54,6 +72,49 @@ class AnswerRejected(Exception):
     def __init__(self, message: str, last_content: str | None = None) -> None:
         super().__init__(message)
         self.last_content = last_content
+
+
+@dataclass(frozen=True)
+class Question(Generic[T]):
+    """One question for :meth:`LLMClient.ask_many`: the arguments of :meth:`LLMClient.ask`."""
+
+    response_model: type[T]
+    messages: list[dict[str, str]]
+    source: str
+    max_tokens: int = 256
+    max_reasks: int | None = None
+
+
+def confidence(answer: BaseModel) -> float | None:
+    """The model's probability for ``answer`` when its backend reported one, else ``None``.
+
+    The embedded model reports a single entry: the answer itself, its probability normalised
+    over the answers the schema allows. A server's token-level ``logprobs`` give, for a
+    one-field answer, the token where the answer's value starts, normalised over the
+    alternatives the server listed for that token.
+    """
+    raw = getattr(answer, "_raw_response", None)
+    try:
+        choice = raw.choices[0]  # type: ignore[union-attr]
+        entries = list(choice.logprobs.content or ())
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if len(entries) == 1:
+        return math.exp(entries[0].logprob)
+    values = list(answer.model_dump().values())
+    content = choice.message.content or ""
+    at = content.find(json.dumps(values[0], ensure_ascii=False)) if len(values) == 1 else -1
+    if at < 0:
+        return None
+    first = at + int(isinstance(values[0], str))  # past the opening quote
+    offset = 0
+    for entry in entries:
+        offset += len(entry.token)
+        if offset > first:  # this token writes the value's first character
+            alternatives = [math.exp(t.logprob) for t in entry.top_logprobs or ()]
+            chosen = math.exp(entry.logprob)
+            return chosen / max(chosen, sum(alternatives)) if alternatives else chosen
+    return None
 
 
 def _wait(max_backoff: float) -> Callable[[RetryCallState], float]:
@@ -82,6 +143,7 @@ class LLMClient:
         max_reasks: int = 2,
         transport_attempts: int = 4,
         max_backoff: float = 30.0,
+        concurrency: int | None = None,
     ) -> None:
         self.backend = backend
         self.model = model
@@ -90,6 +152,10 @@ class LLMClient:
         self.max_reasks = max_reasks
         self.transport_attempts = transport_attempts
         self.max_backoff = max_backoff
+        #: questions :meth:`ask_many` keeps in flight; by default what the backend can use
+        self.concurrency = max(1, concurrency or int(getattr(backend, "concurrency", 1)))
+        # one bound for every question in flight, whichever ask_many asked it
+        self._slots = threading.BoundedSemaphore(self.concurrency)
         self.usage = Usage()
         self._lock = threading.Lock()
         self._create = instructor.patch(create=self._call, mode=instructor.Mode.JSON_SCHEMA)
@@ -115,6 +181,9 @@ class LLMClient:
                 f"{self.transport_attempts} attempts: {exc}"
             ) from exc
         usage = raw.get("usage") or {}
+        calls = _ASK_CALLS.get()
+        if calls is not None:
+            calls[0] += 1
         self._count(
             calls=1,
             prompt_tokens=int(usage.get("prompt_tokens") or 0),
@@ -136,7 +205,8 @@ class LLMClient:
         Raises :class:`AnswerRejected` when every attempt failed validation (the caller drops
         the item and warns), :class:`ModelError` when the backend itself failed.
         """
-        calls_before = self.usage.calls
+        calls = [0]
+        calls_token = _ASK_CALLS.set(calls)
         token = SOURCE.set(source)
         try:
             request: dict[str, Any] = {
@@ -170,9 +240,98 @@ class LLMClient:
             raise AnswerRejected("answer cut off at the token limit") from exc
         finally:
             SOURCE.reset(token)
-            extra = self.usage.calls - calls_before - 1
+            _ASK_CALLS.reset(calls_token)
+            extra = calls[0] - 1
             if extra > 0:
                 self._count(retries=extra)
+
+    def ask_many(self, questions: Sequence[Question[Any]]) -> list[Any]:
+        """Ask independent ``questions`` concurrently; per question, in order, the answer or
+        the :class:`AnswerRejected` it ended in. A backend failure (:class:`ModelError`) or any
+        other error stops the questions not yet started and is raised once the ones in flight
+        have finished."""
+        if not questions:
+            return []
+        workers = min(self.concurrency, len(questions))
+        results: list[Any] = [None] * len(questions)
+        # each question runs in a copy of the caller's context: validators read SOURCE and
+        # genre switches from context variables
+        contexts = [contextvars.copy_context() for _ in questions]
+        order = iter(range(len(questions)))
+        lock = threading.Lock()
+        failed = threading.Event()
+        announce = getattr(self.backend, "announce", None)
+        hint: AbstractContextManager[Any] = (
+            announce(workers) if announce is not None else nullcontext()
+        )
+
+        def one(question: Question[Any]) -> Any:
+            try:
+                with self._slots:
+                    return self.ask(
+                        question.response_model,
+                        question.messages,
+                        source=question.source,
+                        max_tokens=question.max_tokens,
+                        max_reasks=question.max_reasks,
+                    )
+            except AnswerRejected as exc:
+                return exc
+            except BaseException as exc:  # raised below, after the questions in flight
+                failed.set()
+                return _Failed(exc)
+
+        def worker(release: Callable[[], None]) -> None:
+            while True:
+                with lock:
+                    index = None if failed.is_set() else next(order, None)
+                if index is None:
+                    release()  # this caller will not ask again: the backend need not wait
+                    return
+                results[index] = contexts[index].run(one, questions[index])
+
+        with hint as announced:
+            release = getattr(announced, "release", lambda: None)
+            threads = [
+                threading.Thread(target=worker, args=(release,), name=f"ask-{i}", daemon=True)
+                for i in range(workers - 1)
+            ]
+            for thread in threads:
+                thread.start()
+            worker(release)  # the caller's thread works too
+            for thread in threads:
+                thread.join()
+        for result in results:
+            if isinstance(result, _Failed):
+                raise result.error
+        return results
+
+    def start_many(self, questions: Sequence[Question[Any]]) -> Future[list[Any]]:
+        """:meth:`ask_many` on a thread of its own, for questions that may run alongside
+        the caller's next ones; the caller's context variables go with them. With a
+        concurrency of 1 they are asked at once, before anything else, in order (and a
+        backend failure is raised at once)."""
+        future: Future[list[Any]] = Future()
+        context = contextvars.copy_context()
+        if self.concurrency == 1:
+            future.set_result(context.run(self.ask_many, questions))
+            return future
+
+        def run() -> None:
+            try:
+                future.set_result(context.run(self.ask_many, questions))
+            except BaseException as exc:
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="ask-later", daemon=True).start()
+        return future
+
+
+class _Failed:
+    """An error other than a rejected answer, held until every question has finished."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
 
 
 def _short(message: str, limit: int = 200) -> str:

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     )
     max_reasks: int = Field(2, ge=0, description="re-asks when an answer fails validation")
     n_ctx: int = Field(8192, ge=512, description="context window of the embedded model")
+    concurrency: int | None = Field(
+        None,
+        ge=1,
+        description="questions asked at once; none: what the backend uses well (the embedded "
+        "model batches every pending question, an HTTP server gets 4)",
+    )
 
     @field_validator("base_url", mode="before")
     @classmethod

@@ -95,7 +95,8 @@ def http_client(
     """
     env.setenv("OPENAI_BASE_URL", server.base_url)
     env.setenv("OPENAI_API_KEY", KEY)
-    client = open_client(Settings(timeout=timeout, transport_attempts=attempts))
+    # one question at a time: the scripts below answer requests in the order they arrive
+    client = open_client(Settings(timeout=timeout, transport_attempts=attempts, concurrency=1))
     assert client.backend.name == "openai"
     return client
 
@@ -511,6 +512,7 @@ def cli_env(server: FakeOpenAIServer, env: pytest.MonkeyPatch, timeout: float = 
     env.setenv("OPENAI_API_KEY", KEY)
     env.setenv("SUMMARIZER_TIMEOUT", str(timeout))
     env.setenv("SUMMARIZER_TRANSPORT_ATTEMPTS", str(ATTEMPTS))
+    env.setenv("SUMMARIZER_CONCURRENCY", "1")  # scripted faults answer requests in order
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from summarizer.answers import ClauseLabel, MetaAnswer
 from summarizer.backends.base import TransientError
 from summarizer.errors import ModelError
-from summarizer.llm import AnswerRejected, LLMClient
+from summarizer.llm import SOURCE, AnswerRejected, LLMClient, Question, confidence
 
 from .conftest import FakeBackend, completion
 
@@ -104,3 +109,171 @@ def test_requests_carry_the_schema_and_sampling() -> None:
     assert request["response_format"]["type"] == "json_schema"
     assert request["response_format"]["json_schema"]["schema"]["properties"]["label"]["enum"]
     assert (request["temperature"], request["max_tokens"], request["seed"]) == (0.0, 16, 0)
+
+
+# -- several questions at once ---------------------------------------------------------------
+
+
+def label_question(text: str, max_reasks: int | None = None) -> Question[ClauseLabel]:
+    return Question(ClauseLabel, [{"role": "user", "content": text}], text, 16, max_reasks)
+
+
+def by_clause(answers: dict[str, list[str]]) -> Callable[[dict[str, Any]], str]:
+    """Answers per clause text (the first user turn), consumed in order for re-asks."""
+    lock = threading.Lock()
+
+    def answer(request: dict[str, Any]) -> str:
+        with lock:
+            return answers[request["messages"][0]["content"]].pop(0)
+
+    return answer
+
+
+def test_ask_many_returns_answers_and_rejections_in_question_order() -> None:
+    clauses = [f"Tiến độ dự án số {i} còn chậm." for i in range(12)]
+    script = {c: ['{"label": "shortcoming"}'] for c in clauses}
+    script[clauses[3]] = ['{"label": "win"}', '{"label": "task"}']  # re-asked, then fine
+    script[clauses[7]] = ['{"label": "x"}'] * 3  # rejected after its re-asks
+    backend = FakeBackend(by_clause(script))
+    client = client_for(backend, concurrency=5)
+    answers = client.ask_many([label_question(c) for c in clauses])
+    assert [a.label if isinstance(a, ClauseLabel) else "rejected" for a in answers] == [
+        "shortcoming",
+        "shortcoming",
+        "shortcoming",
+        "task",
+        "shortcoming",
+        "shortcoming",
+        "shortcoming",
+        "rejected",
+        "shortcoming",
+        "shortcoming",
+        "shortcoming",
+        "shortcoming",
+    ]
+    assert isinstance(answers[7], AnswerRejected) and answers[7].last_content == '{"label": "x"}'
+    # usage is summed over every question: 12 first calls, 1 + 2 re-asks, one rejection
+    assert (client.usage.calls, client.usage.retries, client.usage.rejected) == (15, 3, 1)
+
+
+def test_ask_many_keeps_each_question_in_its_own_context() -> None:
+    # the validator reads SOURCE: a clause without any limitation may not be a shortcoming,
+    # so each question must see its own source, not a neighbour's
+    negative, positive = "Thu ngân sách còn thấp.", "Văn hóa - xã hội chuyển biến tiến bộ."
+    backend = FakeBackend(
+        by_clause(
+            {
+                negative: ['{"label": "shortcoming"}'],
+                positive: ['{"label": "shortcoming"}', '{"label": "achievement"}'],
+            }
+        )
+    )
+    client = client_for(backend, concurrency=2)
+    answers = client.ask_many([label_question(negative), label_question(positive)])
+    assert [a.label for a in answers] == ["shortcoming", "achievement"]
+    assert SOURCE.get() == ""  # the caller's own context is untouched
+
+
+def test_ask_many_runs_questions_at_the_same_time() -> None:
+    inside = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def slow(_request: dict[str, Any]) -> str:
+        nonlocal inside, peak
+        with lock:
+            inside += 1
+            peak = max(peak, inside)
+        time.sleep(0.05)
+        with lock:
+            inside -= 1
+        return '{"label": "task"}'
+
+    client = client_for(FakeBackend(slow), concurrency=4)
+    client.ask_many([label_question(f"Đẩy mạnh việc số {i}.") for i in range(12)])
+    assert peak == 4
+
+
+def test_ask_many_stops_after_a_backend_failure_and_raises_it() -> None:
+    failing = FakeBackend(lambda _request: TransientError("503"))
+    client = client_for(failing, concurrency=1, transport_attempts=2)
+    with pytest.raises(ModelError, match="after 2 attempts"):
+        client.ask_many([label_question(f"Việc số {i}.") for i in range(5)])
+    assert len(failing.requests) == 2  # the first question's attempts, no more questions
+
+
+def test_ask_many_tells_a_backend_how_many_questions_are_coming() -> None:
+    class Announcing(FakeBackend):
+        concurrency = 3
+
+        def __init__(self) -> None:
+            super().__init__(lambda _request: '{"label": "task"}')
+            self.announced: list[int] = []
+            self.released = 0
+
+        def announce(self, callers: int) -> Any:
+            backend = self
+            backend.announced.append(callers)
+
+            class Announcement:
+                def release(self) -> None:
+                    backend.released += 1
+
+                def __enter__(self) -> Announcement:
+                    return self
+
+                def __exit__(self, *_exc: object) -> None:
+                    pass
+
+            return Announcement()
+
+    backend = Announcing()
+    client = LLMClient(backend, "m")
+    assert client.concurrency == 3  # the backend's own default
+    client.ask_many([label_question(f"Việc số {i}.") for i in range(7)])
+    assert backend.announced == [3] and backend.released == 3
+
+
+def test_confidence_comes_from_the_completion_logprobs() -> None:
+    scored = completion('{"label": "task"}')
+    scored["choices"][0]["logprobs"] = {
+        "content": [
+            {
+                "token": "task",
+                "logprob": math.log(0.8),
+                "bytes": None,
+                "top_logprobs": [
+                    {"token": "task", "logprob": math.log(0.8), "bytes": None},
+                    {"token": "other", "logprob": math.log(0.2), "bytes": None},
+                ],
+            }
+        ]
+    }
+    plain = completion('{"label": "task"}')
+    client = client_for(FakeBackend([scored, plain]))
+    first = client.ask(ClauseLabel, MESSAGES, source=CLAUSE)
+    second = client.ask(ClauseLabel, MESSAGES, source=CLAUSE)
+    assert confidence(first) == pytest.approx(0.8)
+    assert confidence(second) is None
+
+
+def test_confidence_from_a_servers_token_logprobs_reads_the_answers_first_token() -> None:
+    tokens = [('{"', -0.01), ("label", -0.01), ('":"', -0.02), ("sh", -0.4), ("ort", -0.01)]
+    tokens += [("coming", -0.01), ('"}', -0.01)]
+    scored = completion('{"label":"shortcoming"}')
+    scored["choices"][0]["logprobs"] = {
+        "content": [
+            {
+                "token": t,
+                "logprob": lp,
+                "bytes": None,
+                "top_logprobs": [
+                    {"token": t, "logprob": lp, "bytes": None},
+                    {"token": "x", "logprob": math.log(1 - math.exp(lp)), "bytes": None},
+                ],
+            }
+            for t, lp in tokens
+        ]
+    }
+    answer = client_for(FakeBackend([scored])).ask(ClauseLabel, MESSAGES, source=CLAUSE)
+    assert confidence(answer) == pytest.approx(math.exp(-0.4))

@@ -48,6 +48,7 @@ def env(env: pytest.MonkeyPatch, fake_openai: FakeOpenAIServer) -> pytest.Monkey
     monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("SUMMARIZER_TIMEOUT", "0.5")
     monkeypatch.setenv("SUMMARIZER_TRANSPORT_ATTEMPTS", "3")
+    monkeypatch.setenv("SUMMARIZER_CONCURRENCY", "1")  # scripted faults answer in order
     monkeypatch.setattr("tenacity.nap.time.sleep", lambda _seconds: None)
     return monkeypatch
 
@@ -121,7 +122,9 @@ def test_recorded_cassette_and_logs_hold_no_key(
     )
     cassette = tmp_path / "x.json"
     client = open_client(
-        Settings(timeout=0.5, transport_attempts=3), cassette=cassette, record="all"
+        Settings(timeout=0.5, transport_attempts=3, concurrency=1),  # the script is in order
+        cassette=cassette,
+        record="all",
     )
     summary = summarize(REPORT, client=client)
     assert summary.run.usage.transport_retries == 3 and summary.run.usage.retries == 1

@@ -1,11 +1,15 @@
 """The embedded model: Qwen2.5-Coder-1.5B-Instruct in-process with llama-cpp-python.
 
-Imported only when chosen (``llama_cpp`` is an optional extra). Output is grammar-constrained:
-llama.cpp ignores OpenAI's ``{"type": "json_schema"}`` response format, so this backend turns
-the request's JSON Schema into a GBNF grammar itself and passes it as ``grammar=``; without
-that the 1.5B model answers in free text. One loaded model serves every call of a process
-(loading costs ~10 s), and llama.cpp reuses the KV cache of a prompt prefix shared with the
-previous call, so prompts put what is shared first.
+Imported only when chosen (``llama_cpp`` is an optional extra). Every ``complete()`` call is a
+chat completion, as from any server, but the calls pending at the same time (``LLMClient.
+ask_many`` asks independent questions concurrently) are gathered (:mod:`.gather`) and
+evaluated together by one engine thread (:mod:`.engine`): each token their prompts share is
+computed once, processed prefixes (system prompts, a report's text) stay cached across calls
+and reports, and a question whose JSON Schema admits a few answers is answered from the logits
+(:mod:`.choice`), exactly as greedy grammar-constrained decoding would answer it, with the
+answer's probability as ``logprobs``. Other schemas are decoded under a GBNF grammar built from
+the schema (llama.cpp ignores OpenAI's ``json_schema`` response format; without a grammar the
+1.5B model answers in free text).
 """
 
 from __future__ import annotations
@@ -13,17 +17,20 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import threading
 import time
 import uuid
+from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..model_files import EMBEDDED_MODEL_ID, ensure_gguf
+from .choice import Choices
+from .engine import Engine
+from .gather import Announcement, Gatherer
+from .gbnf_finite import finite_language
+from .lanes import Job, Outcome
 
-__all__ = ["LlamaBackend", "grammar_request"]
-
-_SAMPLING_KEYS = ("temperature", "top_p", "max_tokens", "seed", "stop")
+__all__ = ["LlamaBackend", "completion_from", "response_schema"]
 
 
 def response_schema(request: dict[str, Any]) -> dict[str, Any] | None:
@@ -37,60 +44,178 @@ def response_schema(request: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def grammar_request(request: dict[str, Any], grammar_from_schema: Any) -> dict[str, Any]:
-    """llama.cpp keyword arguments for ``request``: messages, sampling, and the grammar."""
-    kwargs: dict[str, Any] = {"messages": request["messages"]}
-    kwargs.update({k: request[k] for k in _SAMPLING_KEYS if k in request})
-    schema = response_schema(request)
-    if schema is not None:
-        kwargs["grammar"] = grammar_from_schema(json.dumps(schema))
-    return kwargs
+def completion_from(outcome: Outcome, model: str) -> dict[str, Any]:
+    """An OpenAI chat completion carrying ``outcome``."""
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": outcome.content},
+                "logprobs": outcome.logprobs,
+                "finish_reason": outcome.finish_reason,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": outcome.prompt_tokens,
+            "completion_tokens": outcome.completion_tokens,
+            "total_tokens": outcome.prompt_tokens + outcome.completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": outcome.cached_tokens},
+        },
+    }
 
 
 class LlamaBackend:
-    """In-process llama.cpp behind the chat-completions contract."""
+    """In-process llama.cpp behind the chat-completions contract, batching concurrent calls."""
 
     name = "llama"
-    _lock = threading.Lock()  # one llama context is not safe to share across threads
+    #: questions ``LLMClient.ask_many`` may have in flight at once: all of them, the engine
+    #: evaluates whatever is pending together
+    concurrency = 64
 
     def __init__(
         self,
         model_path: str | Path | None = None,
-        n_ctx: int = 4096,
+        n_ctx: int = 8192,
         n_threads: int | None = None,
         seed: int = 0,
         cache_dir: Path | None = None,
         progress: Any = None,
+        *,
+        n_threads_batch: int | None = None,
+        n_batch: int = 2048,
+        n_ubatch: int = 512,
+        small_threads: int = 1,
+        flash_attn: bool = True,
+        choose: bool = True,
+        window: float = 0.002,
+        verify: bool = False,
     ) -> None:
-        from llama_cpp import Llama
-        from llama_cpp.llama_grammar import LlamaGrammar
+        from llama_cpp import llama_chat_format
 
         path = Path(model_path) if model_path else ensure_gguf(cache_dir, progress)
         self.model = EMBEDDED_MODEL_ID if not model_path else Path(path).stem
-        self._grammar = LlamaGrammar.from_json_schema
-        self._llm = Llama(
-            model_path=str(path),
+        self.seed = seed
+        #: answer finite-choice schemas from the logits (False: decode them, for comparisons)
+        self.choose = choose
+        cores = os.cpu_count() or 2
+        self.engine = Engine(
+            str(path),
             n_ctx=n_ctx,
-            n_threads=n_threads or os.cpu_count() or 2,
-            seed=seed,
-            verbose=False,
+            n_batch=n_batch,
+            n_ubatch=n_ubatch,
+            n_threads=n_threads or cores,
+            n_threads_batch=n_threads_batch or n_threads or cores,
+            small_threads=small_threads,
+            flash_attn=flash_attn,
+            verify=verify,
         )
-        # Free the model before interpreter teardown: llama-cpp-python's own finaliser runs too
-        # late and prints a TypeError at exit.
-        atexit.register(self._llm.close)
-        # Grammar compilation costs ~100 ms per schema; one report asks the same few dozen times.
-        self._grammar_cache: dict[str, Any] = {}
-
-    def _grammar_for(self, schema_json: str) -> Any:
-        if schema_json not in self._grammar_cache:
-            self._grammar_cache[schema_json] = self._grammar(schema_json, verbose=False)
-        return self._grammar_cache[schema_json]
+        metadata = self.engine.model.metadata()
+        model = self.engine.model
+        eos, bos = model.token_eos(), model.token_bos()
+        template = dict(
+            template=metadata.get("tokenizer.chat_template", ""),
+            eos_token=model.token_get_text(eos) if eos != -1 else "",
+            bos_token=model.token_get_text(bos) if bos != -1 else "",
+            stop_token_ids=[eos],
+        )
+        # the same formatter llama-cpp-python builds from the model's template
+        self._format = llama_chat_format.Jinja2ChatFormatter(**template)
+        self._format_turns = llama_chat_format.Jinja2ChatFormatter(
+            **template,
+            add_generation_prompt=False,
+        )
+        self._schemas: dict[str, tuple[Choices | None, Any]] = {}
+        self._gatherer: Gatherer[dict[str, Any], Outcome] = Gatherer(
+            _Stepper(self), window=window, teardown=self.engine.close
+        )
+        atexit.register(self.close)
 
     def complete(self, request: dict[str, Any]) -> dict[str, Any]:
-        kwargs = grammar_request(request, self._grammar_for)
-        with self._lock:
-            result: dict[str, Any] = dict(self._llm.create_chat_completion(**kwargs))  # type: ignore[arg-type]
-        result.setdefault("id", f"chatcmpl-{uuid.uuid4().hex[:12]}")
-        result.setdefault("created", int(time.time()))
-        result["model"] = request.get("model", self.model)
-        return result
+        outcome = self._gatherer.submit(request)
+        return completion_from(outcome, request.get("model", self.model))
+
+    def announce(self, callers: int) -> Announcement:
+        """Tell the engine ``callers`` questions are about to be asked at once, so it starts
+        evaluating the moment all of them are pending (see :mod:`.gather`)."""
+        return self._gatherer.announce(callers)
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Counters of the engine and the gatherer, for the benchmarks."""
+        return {"engine": vars(self.engine.stats), "batches": vars(self._gatherer.stats)}
+
+    def close(self) -> None:
+        """Stop the engine thread; it frees the model."""
+        self._gatherer.close()
+
+    # -- on the engine thread ---------------------------------------------------------------
+
+    def _job(self, request: dict[str, Any]) -> Job:
+        from llama_cpp.llama_grammar import LlamaGrammar, json_schema_to_gbnf
+
+        messages = request["messages"]
+        formatted = self._format(messages=messages)
+        prompt = self.engine.tokenize(formatted.prompt, add_bos=not formatted.added_special)
+        keep: tuple[int, ...] = ()
+        if len(messages) > 1 and messages[0].get("role") == "system":
+            system = self.engine.tokenize(self._format_turns(messages=messages[:1]).prompt)
+            keep = (len(system),) if prompt[: len(system)] == system else ()
+        stop = request.get("stop") or []
+        stops = [formatted.stop] if isinstance(formatted.stop, str) else list(formatted.stop or [])
+        stops += [stop] if isinstance(stop, str) else list(stop)
+        max_tokens = request.get("max_tokens") or (self.engine.n_ctx - len(prompt))
+        temperature = float(request.get("temperature", 0.2))
+        choices, grammar = None, None
+        schema = response_schema(request)
+        if schema is not None:
+            key = json.dumps(schema, sort_keys=True)
+            if key not in self._schemas:
+                gbnf = json_schema_to_gbnf(json.dumps(schema))
+                strings = finite_language(gbnf)
+                found = Choices.parse(strings, self.engine.table) if strings else None
+                self._schemas[key] = (found, LlamaGrammar.from_string(gbnf, verbose=False))
+            choices, grammar = self._schemas[key]
+        return Job(
+            prompt=prompt,
+            max_tokens=int(max_tokens),
+            # choosing replays greedy decoding: only for temperature 0
+            choices=choices if self.choose and temperature == 0.0 else None,
+            grammar=grammar,
+            stop=tuple(s.encode("utf-8") for s in stops),
+            keep=keep,
+            memory_key=json.dumps(schema, sort_keys=True) if schema else "",
+            temperature=temperature,
+            seed=int(request.get("seed") or self.seed),
+        )
+
+
+class _Stepper:
+    """The engine as the gatherer's stepper: requests become jobs on the engine thread."""
+
+    def __init__(self, backend: LlamaBackend) -> None:
+        self._backend = backend
+        self._engine = backend.engine
+
+    @property
+    def busy(self) -> bool:
+        return self._engine.busy
+
+    def admit(
+        self, requests: Sequence[tuple[Hashable, dict[str, Any]]]
+    ) -> list[tuple[Hashable, BaseException]]:
+        failed: list[tuple[Hashable, BaseException]] = []
+        jobs = []
+        for key, request in requests:
+            try:
+                jobs.append((key, self._backend._job(request)))
+            except Exception as exc:  # a request the engine cannot take fails alone
+                failed.append((key, exc))
+        self._engine.admit(jobs)
+        return failed
+
+    def step(self) -> list[tuple[Hashable, Outcome | BaseException]]:
+        return self._engine.step()

@@ -64,6 +64,8 @@ class OpenAICompatBackend:
     """Chat completions over HTTP with the official openai client."""
 
     name = "openai"
+    #: questions ``LLMClient.ask_many`` sends at once: a modest default for a local server
+    concurrency = 4
 
     def __init__(
         self,
