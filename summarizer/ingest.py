@@ -20,8 +20,11 @@ from .errors import InputError
 
 __all__ = ["Document", "Segment", "decode_text", "load_document", "make_document"]
 
-#: A sentence ends at . ! ? … followed by space and an upper-case letter, digit, quote or bullet.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[ \t\u00a0]+(?=[\"“(\-–•*0-9A-ZĐÀ-ỸẠ-Ỹ])")
+#: Where a sentence may end: after . ! ? or … (see :func:`_sentence_spans` for the rest).
+_SENTENCE_GAP = re.compile(r"(?<=[.!?…])[ \t\u00a0]*(?=\S)")
+_OPENS_SENTENCE = '"“(-–•*+'
+#: A line that so far holds only an enumerator ("A.", "II.", "2.3."): its heading goes on.
+_ENUMERATOR_ONLY = re.compile(r"^\s*(?:[IVXLC]{1,5}|[A-ZĐ]|\d{1,2}(?:\.\d{1,2}){0,3})\.$")
 #: A paragraph is one line of the file, whatever its line ending.
 _LINE = re.compile(r"[^\r\n]+")
 #: Clause breaks inside a sentence: semicolons, and a colon that opens a list of directions.
@@ -121,7 +124,30 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for match in pattern.finditer(text, start, end):
-        spans.append((cursor, match.start() + (1 if match.group().startswith(";") else 0)))
+        spans.append((cursor, match.start() + (1 if match.group()[0] in ";:" else 0)))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of one line. A sentence ends at . ! ? … before a capital letter, a digit, a
+    quote or a bullet, after a space, or glued to the capital after an ellipsis ("…Tuy nhiên",
+    as scraped news writes it); not after an enumerator that opens the line ("A. KẾT QUẢ")."""
+    spans, cursor = [], start
+    for match in _SENTENCE_GAP.finditer(text, start, end):
+        after = text[match.end()]
+        glued = match.end() == match.start()
+        if not (after.isupper() or after.isdigit() or after in _OPENS_SENTENCE):
+            continue
+        if glued and not (
+            after.isupper()
+            and (text[match.start() - 1] == "…" or text[match.start() - 3 : match.start()] == "...")
+        ):
+            continue
+        if _ENUMERATOR_ONLY.match(text[cursor : match.start()]):
+            continue
+        spans.append((cursor, match.start()))
         cursor = match.end()
     spans.append((cursor, end))
     return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[1] > s[0]]
@@ -157,7 +183,7 @@ def make_document(text: str, name: str | None = None) -> Document:
             continue
         pid = len(doc.paragraphs)
         doc.paragraphs.append(Segment(pid, pa, pb, text[pa:pb], len(doc.sentences), pid))
-        for a, b in _split(text, pa, pb, _SENTENCE_END):
+        for a, b in _sentence_spans(text, pa, pb):
             sentence = Segment(len(doc.sentences), a, b, text[a:b], len(doc.sentences), pid)
             doc.sentences.append(sentence)
             for ca, cb in _merge_short(text, _split(text, a, b, _CLAUSE_BREAK)):

@@ -7,9 +7,9 @@ import pytest
 
 from summarizer.genre import disabled
 from summarizer.genre.kind import figure_kind
+from summarizer.indicators import figures_of, indicators_of
 from summarizer.ingest import make_document
 from summarizer.numbers import find_figures
-from summarizer.pipeline import Pipeline, _Run
 
 
 def kinds(clause: str, label: str | None = None) -> list[str]:
@@ -77,15 +77,15 @@ def test_the_pipeline_gives_each_figure_its_own_kind() -> None:
         "Thu ngân sách 9 tháng đạt 152,6 tỷ đồng, đạt 80,3% dự toán. Có 9 làng nghề được công "
         "nhận, thời gian tới sẽ xét thêm 4 làng nghề."
     )
-    run = _Run(doc=make_document(text))
-    indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
+    doc = make_document(text)
+    indicators = indicators_of(doc, figures_of(doc, {}))
     assert [(ind.value, ind.kind) for ind in indicators] == [
         (152.6, "result"),
         (9, "result"),
         (4, "target"),
     ]
-    run.labels = {clause.id: "task" for clause in run.doc.clauses}
-    indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
+    tasks = {clause.id: "task" for clause in doc.clauses}
+    indicators = indicators_of(doc, figures_of(doc, tasks))
     assert [ind.kind for ind in indicators] == ["result", "target", "target"]
 
 
@@ -95,8 +95,8 @@ def test_a_goal_opening_a_sentence_governs_its_list() -> None:
         "có thêm 3 xã đạt chuẩn nông thôn mới nâng cao. Năm 2025 thu ngân sách đạt 1.380 tỷ "
         "đồng."
     )
-    run = _Run(doc=make_document(text))
-    indicators = Pipeline(client=None, prompts=None)._indicators(run)  # type: ignore[arg-type]
+    doc = make_document(text)
+    indicators = indicators_of(doc, figures_of(doc, {}))
     assert [(ind.value, ind.kind) for ind in indicators] == [
         (7, "target"),
         (1500, "target"),

@@ -36,15 +36,15 @@ from summarizer.genre.series import (
     generic_amount,
     plan_fraction,
 )
+from summarizer.indicators import figures_of, indicators_of
 from summarizer.ingest import make_document
 from summarizer.numbers import find_figures
-from summarizer.pipeline import Pipeline, _Run
 
 
 def names(text: str) -> list[str]:
     """The names the pipeline gives the figures of ``text`` (a whole report)."""
-    run = _Run(doc=make_document(text))
-    return [ind.name for ind in Pipeline(client=None, prompts=None)._indicators(run)]  # type: ignore[arg-type]
+    doc = make_document(text)
+    return [ind.name for ind in indicators_of(doc, figures_of(doc, {}))]
 
 
 def name(text: str) -> str:

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..genre.labels import is_lead_in as lead_in
 from ..schema import Indicator, ReportSummary, SectionItem
 
 __all__ = [
@@ -51,16 +52,6 @@ _CUE = re.compile(
 _REQUEST = re.compile(r"\b(?:đề nghị|yêu cầu|cần|phải|nhấn mạnh|lưu ý)\b", re.IGNORECASE)
 #: A caption under a photo ("Đồng chí … phát biểu chỉ đạo tại hội nghị.") is a short paragraph.
 _CAPTION_WORDS = 25
-#: Endings that announce a list instead of stating something.
-_LEAD_IN_END = re.compile(
-    r"(?:\b(?:như sau|sau đây|như|gồm|bao gồm|cụ thể là|cụ thể như|đó là|là)|:)\s*$",
-    re.IGNORECASE,
-)
-#: "… đồng chí X, Bí thư Huyện ủy đề nghị" ends where the request starts.
-_SPEAKER_END = re.compile(
-    r"\b(?:đề nghị|yêu cầu|nhấn mạnh|lưu ý|khẳng định|chỉ rõ)\s*$", re.IGNORECASE
-)
-_SPEAKER = re.compile(r"\b(?:phát biểu|kết luận|đồng chí|bí thư|chủ tịch)\b", re.IGNORECASE)
 _PLAN_PCT = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*%\s*(?:so với\s+)?(?:kế hoạch|KH|dự toán|chỉ tiêu|mục tiêu)",
     re.IGNORECASE,
@@ -129,17 +120,14 @@ def conclusion_start(text: str | None) -> int | None:
 
 
 def is_lead_in(item: SectionItem, text: str | None) -> bool:
-    """Whether the item only announces what follows ("…, như:", "…đồng chí X đề nghị")."""
-    said = item.text.strip().rstrip(".…").rstrip()
-    if _LEAD_IN_END.search(said):
-        return True
-    if _SPEAKER_END.search(said) and _SPEAKER.search(said):
-        return True
-    if text:
-        for ev in item.evidence:
-            if text[ev.end : ev.end + 3].lstrip(" \t").startswith(":"):
-                return True
-    return False
+    """Whether the item only announces what follows ("…, như:", "…đồng chí X đề nghị"), by
+    the genre's rule (``genre.labels.is_lead_in``); with the report text, a colon right after
+    the item counts too."""
+    before_colon = bool(text) and any(
+        text[ev.end : ev.end + 3].lstrip(" \t").startswith(":")  # type: ignore[index]
+        for ev in item.evidence
+    )
+    return lead_in(item.text, before_colon)
 
 
 @dataclass(frozen=True)

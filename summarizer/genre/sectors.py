@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from . import rule
+
 __all__ = ["SECTORS", "sector_of"]
 
 SECTORS: dict[str, tuple[str, ...]] = {
@@ -120,8 +122,12 @@ _KEYWORDS = re.compile(
 )
 
 
+@rule(off=None)
 def sector_of(text: str) -> str | None:
-    """The sector with the most keyword hits in ``text`` (first listed wins a tie), or None."""
+    """Reports are organised by the fields of government (economy; culture and society;
+    defence and security; Party and government building), each named by its own words; an
+    item belongs to the field whose words it uses most (the first listed wins a tie), and to
+    none when it uses none."""
     hits = dict.fromkeys(SECTORS, 0)
     for match in _KEYWORDS.finditer(text):
         hits[_SECTOR_OF_WORD[match.group().lower()]] += 1

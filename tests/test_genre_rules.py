@@ -1,0 +1,144 @@
+"""Cue words, parts and clause labels (genre/cues.py, parts.py, labels.py). Invented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.genre import disabled
+from summarizer.genre.cues import has_cue
+from summarizer.genre.labels import (
+    continues_directions,
+    follows_a_request,
+    shortfall_is_a_shortcoming,
+    states_a_limit,
+    too_short_to_judge,
+)
+from summarizer.genre.parts import (
+    allowed_labels,
+    apply_part_rules,
+    limitation_opening,
+    sequence_parts,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "cues", "found"),
+    [
+        ("Tiến độ giải ngân còn chậm", ("còn chậm",), True),
+        ("lũy kế đạt 96 thôn", ("lũ",), False),  # "lũ" is not inside "lũy"
+        ("mưa lũ gây thiệt hại", ("lũ",), True),
+        ("chủ yếu là lúa nước", ("yếu",), False),  # "chủ yếu" means "mainly"
+        ("năng lực còn yếu", ("yếu",), True),
+        ("các xã còn lại đang xây dựng", ("còn",), False),  # "còn lại" means "remaining"
+        ("thu ngân sách còn thấp", ("còn",), True),
+        ("công tác giảm nghèo được quan tâm", ("giảm",), False),
+        ("SẢN LƯỢNG GIẢM", ("giảm",), True),  # case does not matter
+    ],
+)
+def test_cues_match_whole_syllables_outside_other_compounds(
+    text: str, cues: tuple[str, ...], found: bool
+) -> None:
+    assert has_cue(text, cues) is found
+
+
+def test_a_part_limits_the_labels_of_its_clauses() -> None:
+    assert "task" not in allowed_labels("review")
+    assert set(allowed_labels("coming")) == {"task", "other"}
+    assert set(allowed_labels("meeting")) == {"achievement", "shortcoming", "task", "other"}
+    with disabled("allowed_labels"):
+        assert "task" in allowed_labels("review")
+
+
+def _sure(part: str, p: float = 0.95) -> dict[str, float]:
+    rest = (1 - p) / 2
+    return {q: (p if q == part else rest) for q in ("review", "coming", "meeting")}
+
+
+def test_a_hesitant_paragraph_follows_its_stretch_a_confident_one_switches() -> None:
+    hesitant = {"review": 0.4, "coming": 0.6, "meeting": 0.0}
+    rows = [(0, _sure("review")), (1, hesitant), (2, _sure("review")), (3, _sure("coming"))]
+    assert sequence_parts(rows) == {0: "review", 1: "review", 2: "review", 3: "coming"}
+    # a meeting paragraph does not break the stretch it sits in
+    rows = [(0, _sure("coming")), (1, _sure("meeting")), (2, hesitant)]
+    assert sequence_parts(rows) == {0: "coming", 1: "meeting", 2: "coming"}
+    # a report opens with its review: a hesitant first paragraph stays there
+    assert sequence_parts([(0, hesitant), (1, _sure("review"))]) == {0: "review", 1: "review"}
+    with disabled("sequence_parts"):
+        assert sequence_parts([(0, hesitant), (1, _sure("review"))])[0] == "coming"
+
+
+def test_limitations_open_a_review_paragraph_not_a_direction() -> None:
+    assert limitation_opening("Tuy nhiên, vẫn còn một số hạn chế, tồn tại sau:")
+    assert not limitation_opening("Để khắc phục khó khăn, cần tập trung chỉ đạo quyết liệt.")
+
+
+def test_part_rules_in_order() -> None:
+    paragraphs = [
+        (0, "II. HẠN CHẾ, TỒN TẠI", "review"),
+        (1, "- Tiến độ xây dựng nông thôn mới còn chậm.", None),
+        (2, "III. PHƯƠNG HƯỚNG NHIỆM VỤ", "coming"),
+        (3, "- Tập trung thu hoạch lúa mùa.", None),
+        (4, "Tuy nhiên, công tác giải phóng mặt bằng còn chậm, vướng mắc.", None),
+    ]
+    model = {1: _sure("coming"), 3: _sure("coming"), 4: _sure("coming")}
+    parts = apply_part_rules(model, paragraphs)
+    assert parts[0] == parts[2] == "heading"
+    assert parts[1] == "review"  # its section heading governs it
+    assert parts[3] == "coming"
+    assert parts[4] == "review"  # opens with a limitation and no direction
+    with disabled("heading_governs", "limitation_opening", "sequence_parts"):
+        assert apply_part_rules(model, paragraphs) == {
+            0: "heading",
+            1: "coming",
+            2: "heading",
+            3: "coming",
+            4: "coming",
+        }
+
+
+def test_clause_rules() -> None:
+    assert too_short_to_judge("Ảnh: Minh Anh") and not too_short_to_judge("Thu ngân sách tăng khá")
+    assert states_a_limit("giải ngân vốn đầu tư công đạt thấp")
+    assert not states_a_limit("Công tác xây dựng Đảng được tăng cường")
+    assert continues_directions("coming", opens_paragraph=False)
+    assert not continues_directions("coming", opens_paragraph=True)
+    assert not continues_directions("review", opens_paragraph=False)
+    assert follows_a_request("Kết luận hội nghị, đồng chí Bí thư đề nghị")
+    assert not follows_a_request("Tại hội nghị, các đại biểu đã thảo luận")
+    assert shortfall_is_a_shortcoming(12, short_of_plan=True)
+    assert not shortfall_is_a_shortcoming(9, short_of_plan=True)  # on its way during the year
+    with disabled("states_a_limit", "follows_a_request", "shortfall_is_a_shortcoming"):
+        assert states_a_limit("Công tác xây dựng Đảng được tăng cường")
+        assert follows_a_request("Tại hội nghị, các đại biểu đã thảo luận")
+        assert not shortfall_is_a_shortcoming(12, short_of_plan=True)
+
+
+def test_a_paragraph_opening_with_the_coming_period_sets_directions() -> None:
+    from summarizer.genre.parts import opens_with_the_coming_period
+
+    assert opens_with_the_coming_period("Năm 2027, xã tập trung xây dựng nông thôn mới", 2026)
+    assert not opens_with_the_coming_period("Năm 2026, xã hoàn thành 20/22 chỉ tiêu", 2026)
+    assert opens_with_the_coming_period("Thời gian tới, huyện tiếp tục cải cách hành chính", None)
+    assert opens_with_the_coming_period("Trong 3 tháng cuối năm, phấn đấu thu đủ dự toán", 2026)
+    paragraphs = [
+        (0, "Năm 2026, thu ngân sách đạt 52 tỷ đồng.", None),
+        (1, "Năm 2027, tập trung xây dựng đường giao thông.", None),
+        (2, "Sản xuất nông nghiệp ổn định.", None),
+    ]
+    parts = apply_part_rules({k: _sure("review") for k in range(3)}, paragraphs, 2026)
+    assert parts == {0: "review", 1: "coming", 2: "review"}  # the opening has the last word
+
+
+def test_a_request_allows_a_task_anywhere_and_protocol_is_nothing() -> None:
+    from summarizer.genre.labels import states_a_request, what_the_meeting_did
+
+    assert states_a_request("Đồng thời huyện yêu cầu xã tiếp tục rà soát hộ nghèo")
+    assert states_a_request("phấn đấu hoàn thành 100% kế hoạch thu")
+    assert not states_a_request("Công tác cải cách hành chính được tập trung chỉ đạo")
+    assert what_the_meeting_did("Hội nghị cũng đã thông qua 3 tờ trình về đầu tư công;")
+    assert what_the_meeting_did("Các đại biểu đã thảo luận, góp ý vào dự thảo báo cáo.")
+    # ... unless it goes on to a direction
+    assert not what_the_meeting_did(
+        "Các đại biểu đã thảo luận, thống nhất tập trung khắc phục hạn chế."
+    )
+    assert not what_the_meeting_did("Hội nghị thống nhất tập trung thu hoạch lúa mùa.")
