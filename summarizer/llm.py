@@ -42,10 +42,10 @@ from pydantic import BaseModel
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from .backends.base import ChatBackend, TransientError
-from .errors import ModelError
+from .errors import ModelError, SummarizerError
 from .schema import Usage
 
-__all__ = ["SOURCE", "AnswerRejected", "LLMClient", "Question", "confidence"]
+__all__ = ["SOURCE", "AnswerRejected", "LLMClient", "Question", "confidence", "probabilities"]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -115,6 +115,25 @@ def confidence(answer: BaseModel) -> float | None:
             chosen = math.exp(entry.logprob)
             return chosen / max(chosen, sum(alternatives)) if alternatives else chosen
     return None
+
+
+def probabilities(answer: BaseModel) -> dict[str, float]:
+    """The probability of each choice of a one-field answer: the alternatives the backend
+    listed (``top_logprobs`` of the token where the value is decided), normalised; when it
+    listed none, the answer alone with its :func:`confidence` (1.0 when unknown)."""
+    values = list(answer.model_dump().values())
+    chosen = str(values[0]) if len(values) == 1 else ""
+    raw = getattr(answer, "_raw_response", None)
+    try:
+        entries = list(raw.choices[0].logprobs.content or ())  # type: ignore[union-attr]
+    except (AttributeError, IndexError, TypeError):
+        entries = []
+    if len(entries) == 1 and entries[0].top_logprobs:
+        found = {alt.token: math.exp(alt.logprob) for alt in entries[0].top_logprobs}
+        found.setdefault(chosen, math.exp(entries[0].logprob))
+        total = sum(found.values())
+        return {k: v / total for k, v in found.items()} if total > 0 else {chosen: 1.0}
+    return {chosen: confidence(answer) or 1.0}
 
 
 def _wait(max_backoff: float) -> Callable[[RetryCallState], float]:
@@ -203,7 +222,8 @@ class LLMClient:
         """Ask for a ``response_model``; re-ask on validation errors, up to ``max_reasks``.
 
         Raises :class:`AnswerRejected` when every attempt failed validation (the caller drops
-        the item and warns), :class:`ModelError` when the backend itself failed.
+        the item and warns); a backend's own failure (:class:`ModelError`, a refused setting's
+        :class:`ConfigError`) passes through as it is.
         """
         calls = [0]
         calls_token = _ASK_CALLS.set(calls)
@@ -225,7 +245,7 @@ class LLMClient:
             return result
         except InstructorRetryException as exc:
             cause = exc.__cause__
-            if isinstance(cause, ModelError):
+            if isinstance(cause, SummarizerError):  # the backend's own failure, not an answer
                 raise cause from None
             last = exc.last_completion
             content = last.choices[0].message.content if last is not None and last.choices else None
@@ -233,7 +253,7 @@ class LLMClient:
             reason = str(attempts[-1].exception) if attempts else str(exc)
             self._count(rejected=1)
             raise AnswerRejected(_short(reason), content) from exc
-        except ModelError:
+        except SummarizerError:
             raise
         except IncompleteOutputException as exc:
             self._count(rejected=1)

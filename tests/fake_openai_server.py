@@ -196,7 +196,7 @@ class Attempt:
 
     @property
     def schema_name(self) -> str:
-        """'ClauseLabel' / 'MetaAnswer' (from the request's response_format), or ''."""
+        """'ClauseLabel' / 'NamesAnswer' (from the request's response_format), or ''."""
         try:
             return str((self.body or {})["response_format"]["json_schema"]["name"])
         except (KeyError, TypeError):

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.answers import ClauseLabel, MetaAnswer
+from summarizer.answers import ClauseLabel
 from summarizer.api import open_client, summarize
 from summarizer.errors import ConfigError, ModelError
 from summarizer.ingest import load_document, make_document
@@ -27,6 +27,7 @@ from summarizer.llm import AnswerRejected, LLMClient
 from summarizer.schema import ReportSummary
 from summarizer.settings import Settings
 
+from .checked_answers import NamesAnswer
 from .conftest import DEV_REPORTS, FakeBackend, run_cli
 from .fake_openai_server import (
     DEFAULT,
@@ -51,12 +52,12 @@ ATTEMPTS = 3
 CLAUSE = "Tiến độ giải phóng mặt bằng một số dự án còn chậm."
 MESSAGES = [{"role": "user", "content": f'Clause: "{CLAUSE}"\nLabel this clause.'}]
 REPORT_HEAD = (
-    "Ngày 3-7, Ban Chấp hành Đảng bộ huyện Hậu Lộc đã tổ chức Hội nghị lần thứ 17 nhằm đánh giá "
-    "kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2023."
+    "Ngày 9-7, Ban Chấp hành Đảng bộ huyện Sơn Khê đã tổ chức Hội nghị lần thứ 11 nhằm đánh giá "
+    "kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2026."
 )
 SHORT_REPORT = (
     f"{REPORT_HEAD}\n\n"
-    "Tổng diện tích gieo trồng 8.360 ha, đạt 97,2% kế hoạch, bằng 100,2% so với cùng kỳ. "
+    "Tổng diện tích gieo trồng 4.215 ha, đạt 95,4% kế hoạch, bằng 101,3% so với cùng kỳ. "
     "Tiến độ giải phóng mặt bằng một số dự án còn chậm.\n\n"
     "Đẩy mạnh chuyển đổi số, nâng cao chất lượng dịch vụ công trực tuyến."
 )
@@ -243,13 +244,13 @@ def test_number_not_in_source_is_reasked_naming_the_number(
     env: pytest.MonkeyPatch,
     slept: list[float],
 ) -> None:
-    fake_openai.script(number_not_in_source(987), ok({"unit_name": "Hậu Lộc"}))
+    fake_openai.script(number_not_in_source(987), ok({"unit_name": "Sơn Khê"}))
     client = http_client(fake_openai, env)
     messages = [{"role": "user", "content": f'Report opening:\n"""\n{REPORT_HEAD}\n"""'}]
-    answer = client.ask(MetaAnswer, messages, source=REPORT_HEAD, max_tokens=200)
-    assert answer.unit_name == "Hậu Lộc"
+    answer = client.ask(NamesAnswer, messages, source=REPORT_HEAD, max_tokens=200)
+    assert answer.unit_name == "Sơn Khê"
     first, reask = fake_openai.chat_attempts
-    assert first.schema_name == "MetaAnswer"
+    assert first.schema_name == "NamesAnswer"
     assert "987" in reask.last_message and "is not written in the report" in reask.last_message
     assert "987" not in first.last_message  # the number came from the model, not from us
     assert (client.usage.retries, client.usage.transport_retries) == (1, 0)

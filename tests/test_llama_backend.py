@@ -8,13 +8,17 @@ import math
 
 import pytest
 
-from summarizer.answers import ClauseLabel, ComingLabel, MetaAnswer, ParagraphPart, ReviewLabel
+from summarizer.answers import ClauseLabel, ParagraphPart, clause_label
 from summarizer.backends.engine import Outcome
 from summarizer.backends.gbnf_finite import finite_language
 from summarizer.backends.llama import completion_from, response_schema
 from summarizer.llm import LLMClient, confidence
 
+from .checked_answers import NamesAnswer as MetaAnswer
 from .conftest import FakeBackend
+
+ReviewLabel = clause_label(("achievement", "shortcoming", "other"))
+ComingLabel = clause_label(("task", "other"))
 
 llama_grammar = pytest.importorskip("llama_cpp.llama_grammar")
 

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from summarizer.answers import ClauseLabel, MetaAnswer
+from summarizer.answers import ClauseLabel
 from summarizer.backends.base import TransientError
 from summarizer.errors import ModelError
 from summarizer.llm import SOURCE, AnswerRejected, LLMClient, Question, confidence
 
+from .checked_answers import CheckedLabel, NamesAnswer
 from .conftest import FakeBackend, completion
 
 MESSAGES = [{"role": "user", "content": "label it"}]
@@ -43,7 +44,7 @@ def test_source_check_turns_into_a_reask() -> None:
     # "shortcoming" for a clause stating no limitation is rejected, then corrected
     backend = FakeBackend(['{"label": "shortcoming"}', '{"label": "achievement"}'])
     client = client_for(backend)
-    answer = client.ask(ClauseLabel, MESSAGES, source="Văn hóa - xã hội chuyển biến tiến bộ.")
+    answer = client.ask(CheckedLabel, MESSAGES, source="Văn hóa - xã hội chuyển biến tiến bộ.")
     assert answer.label == "achievement"
     assert "no limitation" in backend.requests[1]["messages"][-1]["content"]
 
@@ -59,12 +60,12 @@ def test_reasks_are_bounded_and_end_in_answer_rejected() -> None:
 
 
 def test_meta_names_must_be_written_in_the_report() -> None:
-    report = "Ban Chấp hành Đảng bộ huyện Hậu Lộc tổ chức hội nghị lần thứ 17, khóa XXVII."
+    report = "Ban Chấp hành Đảng bộ huyện Sơn Khê tổ chức hội nghị lần thứ 11, khóa XXV."
     bad = {"unit_name": "Hoằng Hóa", "body": "Ban Chấp hành Đảng bộ huyện"}
-    good = {"unit_name": "Hậu Lộc", "body": "Ban Chấp hành Đảng bộ huyện"}
+    good = {"unit_name": "Sơn Khê", "body": "Ban Chấp hành Đảng bộ huyện"}
     backend = FakeBackend([json.dumps(bad), json.dumps(good)])
-    answer = client_for(backend).ask(MetaAnswer, MESSAGES, source=report)
-    assert answer.unit_name == "Hậu Lộc"
+    answer = client_for(backend).ask(NamesAnswer, MESSAGES, source=report)
+    assert answer.unit_name == "Sơn Khê"
     assert "'Hoằng Hóa' is not written" in backend.requests[1]["messages"][-1]["content"]
 
 
@@ -114,8 +115,8 @@ def test_requests_carry_the_schema_and_sampling() -> None:
 # -- several questions at once ---------------------------------------------------------------
 
 
-def label_question(text: str, max_reasks: int | None = None) -> Question[ClauseLabel]:
-    return Question(ClauseLabel, [{"role": "user", "content": text}], text, 16, max_reasks)
+def label_question(text: str, max_reasks: int | None = None) -> Question[CheckedLabel]:
+    return Question(CheckedLabel, [{"role": "user", "content": text}], text, 16, max_reasks)
 
 
 def by_clause(answers: dict[str, list[str]]) -> Callable[[dict[str, Any]], str]:
@@ -137,7 +138,7 @@ def test_ask_many_returns_answers_and_rejections_in_question_order() -> None:
     backend = FakeBackend(by_clause(script))
     client = client_for(backend, concurrency=5)
     answers = client.ask_many([label_question(c) for c in clauses])
-    assert [a.label if isinstance(a, ClauseLabel) else "rejected" for a in answers] == [
+    assert [a.label if isinstance(a, CheckedLabel) else "rejected" for a in answers] == [
         "shortcoming",
         "shortcoming",
         "shortcoming",

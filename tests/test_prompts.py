@@ -46,9 +46,24 @@ def test_override_with_an_unknown_name_is_refused(tmp_path: Path) -> None:
         PromptSet(tmp_path)
 
 
-def test_version_is_stable() -> None:
-    assert PromptSet().version == PromptSet().version
-    assert PromptSet().version.startswith("p-")
+def test_version_names_the_templates_in_effect(tmp_path: Path) -> None:
+    """Same templates, same version wherever they live; one changed byte, another version;
+    an override identical to the bundled template changes nothing."""
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(bundled_prompts_dir(), copy)
+    bundled = PromptSet().version
+    assert bundled.startswith("p-") and len(bundled) == 14
+    same = tmp_path / "same"
+    same.mkdir()
+    name = "label_clause.system.j2"
+    (same / name).write_bytes((copy / name).read_bytes())
+    assert PromptSet(same).version == bundled
+    edited = tmp_path / "edited"
+    edited.mkdir()
+    (edited / name).write_bytes((copy / name).read_bytes() + b" ")
+    assert PromptSet(edited).version != bundled
 
 
 def test_wheel_carries_prompts_and_templates(tmp_path: Path) -> None:

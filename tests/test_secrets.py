@@ -32,9 +32,9 @@ from .fake_openai_server import (
 KEY = "sk-test-" + "S3cr3tK3yDoNotLeak0123456789"
 SECRET_PART = KEY.removeprefix("sk-test-")  # also caught without its prefix
 REPORT = (
-    "Ngày 3-7, Ban Chấp hành Đảng bộ huyện Hậu Lộc đã tổ chức Hội nghị lần thứ 17 nhằm đánh giá "
-    "kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2023.\n\n"
-    "Tổng diện tích gieo trồng 8.360 ha, đạt 97,2% kế hoạch, bằng 100,2% so với cùng kỳ. "
+    "Ngày 9-7, Ban Chấp hành Đảng bộ huyện Sơn Khê đã tổ chức Hội nghị lần thứ 11 nhằm đánh giá "
+    "kết quả thực hiện nhiệm vụ 6 tháng đầu năm 2026.\n\n"
+    "Tổng diện tích gieo trồng 4.215 ha, đạt 95,4% kế hoạch, bằng 101,3% so với cùng kỳ. "
     "Tiến độ giải phóng mặt bằng một số dự án còn chậm.\n\n"
     "Đẩy mạnh chuyển đổi số, nâng cao chất lượng dịch vụ công trực tuyến."
 )

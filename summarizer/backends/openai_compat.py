@@ -22,12 +22,11 @@ __all__ = ["EndpointRefused", "OpenAICompatBackend"]
 _KEY_LIKE = re.compile(r"(sk-[A-Za-z0-9_\-*]{4,}|Bearer\s+\S+)")
 
 
-class EndpointRefused(ConfigError, ModelError):
+class EndpointRefused(ConfigError):
     """The endpoint refused the settings: the key (401/403), the model or the URL (404).
 
-    A settings error (exit 2: retrying cannot help, the user must change a setting). It is also
-    a :class:`ModelError` so the model client passes it on as final instead of reading it as
-    an answer that failed validation.
+    A settings error (exit 2: retrying cannot help, the user must change a setting); the model
+    client passes every :class:`SummarizerError` on as final, never as a rejected answer.
     """
 
 

@@ -1,0 +1,90 @@
+"""From model answers to parts and labels, through the genre's rules (summarizer/decisions.py).
+Invented reports only."""
+
+from __future__ import annotations
+
+import json
+
+from summarizer.api import summarize
+from summarizer.decisions import label_plan, mark_shortfalls, needs_a_part, parts_of, settle
+from summarizer.ingest import make_document
+from summarizer.llm import LLMClient
+
+from .conftest import FakeBackend, rule_based_answers
+
+REPORT = "\n".join(
+    [
+        "KẾT QUẢ 9 THÁNG",
+        "Thu ngân sách đạt 96 tỷ đồng, bằng 78% dự toán; cải cách hành chính có chuyển biến.",
+        "Tuy nhiên, vẫn còn một số hạn chế như sau: giải ngân vốn đầu tư công còn chậm.",
+        "Thời gian tới, tập trung thu hoạch lúa mùa; đẩy nhanh giải ngân vốn đầu tư công.",
+        "Tại hội nghị, các đại biểu đã thảo luận, góp ý; thống nhất tập trung khắc phục hạn chế.",
+    ]
+)
+
+
+def test_headings_get_no_question_and_parts_follow_the_rules() -> None:
+    doc = make_document(REPORT)
+    assert needs_a_part(doc) == [1, 2, 3, 4]  # the heading line is not asked about
+    certain = {1: "review", 2: "coming", 3: "coming", 4: "meeting"}
+    parts = parts_of(doc, {k: {v: 1.0} for k, v in certain.items()})
+    assert parts[0] == "heading"
+    assert parts[2] == "review"  # it opens with limitations and no direction
+    assert parts[3] == "coming"
+    assert parts_of(doc, {})[1] == "meeting"  # no answer: the meeting, where nothing is ruled out
+
+
+def test_the_plan_leaves_the_model_only_what_the_text_allows() -> None:
+    doc = make_document(REPORT)
+    parts = {0: "heading", 1: "review", 2: "review", 3: "coming", 4: "meeting"}
+    plan = {doc.clauses[k].text: v for k, v in label_plan(doc, parts).items()}
+    assert plan["KẾT QUẢ 9 THÁNG"] == "other"
+    # a review clause without a word of limitation cannot be a shortcoming, nor a task
+    revenue = next(v for t, v in plan.items() if t.startswith("Thu ngân sách"))
+    assert revenue == ("achievement", "other")
+    assert plan["Tuy nhiên, vẫn còn một số hạn chế như sau:"] == "other"  # a lead-in
+    assert plan["giải ngân vốn đầu tư công còn chậm."] == ("achievement", "shortcoming", "other")
+    assert plan["Thời gian tới, tập trung thu hoạch lúa mùa;"] == ("task", "other")
+    assert plan["đẩy nhanh giải ngân vốn đầu tư công."] == "task"  # directions continue
+
+
+def test_settle_takes_the_answers_and_checks_meeting_tasks() -> None:
+    doc = make_document(REPORT)
+    parts = {0: "heading", 1: "review", 2: "review", 3: "coming", 4: "meeting"}
+    plan = label_plan(doc, parts)
+    asked = [c for c in doc.clauses if not isinstance(plan[c.id], str)]
+    answers = {c.id: ("task", 0.9) for c in asked if c.paragraph_id == 4}
+    decisions = settle(doc, parts, plan, answers)
+    meeting = {c.text: decisions.labels[c.id] for c in doc.clauses if c.paragraph_id == 4}
+    assert meeting == {
+        "Tại hội nghị, các đại biểu đã thảo luận, góp ý;": "other",  # no request before it
+        "thống nhất tập trung khắc phục hạn chế.": "task",  # "thống nhất" decides it
+    }
+    first = next(c for c in asked if c.paragraph_id == 1)
+    assert decisions.labels[first.id] == "other"  # no answer: nothing is claimed
+
+
+def test_a_shortfall_is_a_shortcoming_at_the_end_of_the_year_only() -> None:
+    doc = make_document(REPORT)
+    parts = {0: "heading", 1: "review", 2: "review", 3: "coming", 4: "meeting"}
+    plan = label_plan(doc, parts)
+    revenue = doc.clauses[1].id
+    for months, expected in ((9, "achievement"), (12, "shortcoming")):
+        decisions = settle(doc, parts, plan, {revenue: ("achievement", 0.8)})
+        mark_shortfalls(decisions, {revenue}, months)
+        assert decisions.labels[revenue] == expected
+
+
+def test_the_pipeline_offers_only_the_allowed_labels(env) -> None:
+    backend = FakeBackend(rule_based_answers)
+    summary = summarize(REPORT, client=LLMClient(backend, "fake"))
+    offered = {}
+    for request in backend.requests:
+        schema = request["response_format"]["json_schema"]["schema"]
+        if "label" in schema["properties"]:
+            clause = json.loads(json.dumps(request["messages"][-1]["content"]))
+            offered[clause] = schema["properties"]["label"]["enum"]
+    revenue = next(k for k in offered if "Thu ngân sách" in k)
+    assert offered[revenue] == ["achievement", "other"]
+    assert all("đẩy nhanh giải ngân" not in k for k in offered)  # decided by a rule, not asked
+    assert summary.tasks and summary.achievements
