@@ -196,3 +196,23 @@ def test_a_request_arriving_during_long_rounds_joins_them_and_is_answered_first(
     finished_at = {v: r for r, values in rounds.log for v in values}
     assert finished_at[8] == 8 and finished_at[1] < 8
     gatherer.close()
+
+
+def test_a_caller_whose_request_is_already_running_counts_as_waiting() -> None:
+    rounds = Rounds()
+    # long windows: only the hint can admit early
+    gatherer: Gatherer[int, int] = Gatherer(rounds, window=5.0, hinted_window=5.0)
+    answered: list[int] = []
+    with gatherer.announce(1) as first:
+        long = threading.Thread(
+            target=lambda: (answered.append(gatherer.submit(30)), first.release())
+        )
+        long.start()
+        time.sleep(0.2)  # admitted and running its rounds
+        with gatherer.announce(1):
+            started = time.perf_counter()
+            answered.append(gatherer.submit(2))
+            assert time.perf_counter() - started < 2.0
+        long.join()
+    assert answered == [2, 30]
+    gatherer.close()

@@ -278,3 +278,31 @@ def test_confidence_from_a_servers_token_logprobs_reads_the_answers_first_token(
     }
     answer = client_for(FakeBackend([scored])).ask(ClauseLabel, MESSAGES, source=CLAUSE)
     assert confidence(answer) == pytest.approx(math.exp(-0.4))
+
+
+def test_start_many_runs_alongside_the_next_questions() -> None:
+    order: list[str] = []
+    lock = threading.Lock()
+
+    def answer(request: dict[str, Any]) -> str:
+        text = request["messages"][0]["content"]
+        with lock:
+            order.append(text)
+        time.sleep(0.2 if text == "first" else 0.01)
+        return '{"label": "task"}'
+
+    class Wide(FakeBackend):
+        concurrency = 4
+
+    client = client_for(Wide(answer))
+    later = client.start_many([label_question("first")])
+    now = client.ask_many([label_question(f"then {i}") for i in range(3)])
+    assert [a.label for a in now] == ["task"] * 3
+    assert not later.done()  # the slow one is still running: nobody waited for it
+    assert [a.label for a in later.result()] == ["task"]
+
+    order.clear()
+    sequential = client_for(FakeBackend(answer))  # concurrency 1: asked at once, in order
+    sequential.start_many([label_question("first")])
+    sequential.ask_many([label_question("then 0")])
+    assert order == ["first", "then 0"]

@@ -26,16 +26,19 @@ from typing import Any
 
 import numpy as np
 
-from .choice import PathMemory, TokenTable
+from .choice import ChoiceWalk, PathMemory, TokenTable
+from .draft import Drafter
 from .lanes import Job, Live, Outcome
 from .plan import Lane, plan_batch, split_plan
 from .prefix_cache import PrefixCache, shared_prefixes
+from .threads import ThreadChooser
 
 __all__ = ["Engine", "EngineStats"]
 
 _MIN_KEEP = 32  # shorter shared prefixes are not worth a keeper
 _MARGIN = 64  # KV cells never planned for
-_SMALL_BATCH = 32  # rounds this small run on ``small_threads`` (thread barriers dominate)
+_RECENT = 4  # keepers for the last free-text requests (re-asks start with them)
+_SMALL_BATCH = 128  # rounds this small run on ``small_threads`` (thread barriers dominate)
 
 
 @dataclass
@@ -51,6 +54,8 @@ class EngineStats:
     decode_seconds: float = 0.0
     diverged: int = 0
     requests: int = 0
+    drafted: int = 0
+    draft_accepted: int = 0
     #: per round: (lanes, entries computed, logit rows, seconds)
     log: list[tuple[int, int, int, float]] = field(default_factory=list)
     #: with ``verify``: positions where the walk's pick was checked against llama.cpp's own
@@ -70,8 +75,7 @@ class Engine:
         n_ctx: int = 8192,
         n_batch: int = 2048,
         n_ubatch: int = 512,
-        n_threads: int = 2,
-        n_threads_batch: int = 2,
+        threads: Sequence[int] = (2, 1),
         small_threads: int = 1,
         flash_attn: bool = True,
         n_seq_max: int = 128,
@@ -96,8 +100,8 @@ class Engine:
         params.n_ubatch = min(n_ubatch, n_batch)
         params.n_seq_max = n_seq_max
         params.kv_unified = True  # one cell may belong to many sequences: shared prefixes
-        params.n_threads = n_threads
-        params.n_threads_batch = n_threads_batch
+        params.n_threads = small_threads
+        params.n_threads_batch = threads[0]
         params.flash_attn_type = (
             llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
             if flash_attn
@@ -110,8 +114,10 @@ class Engine:
         self.memory = self.context.memory
         self.n_ctx = int(llama_cpp.llama_n_ctx(self.ctx))
         self.n_batch = n_batch
-        self._threads = {False: (n_threads, n_threads_batch), True: (small_threads,) * 2}
-        self._small: bool | None = None
+        #: thread counts: big rounds by measurement (:mod:`.threads`), small ones fixed
+        self.chooser = ThreadChooser(threads)
+        self.small_threads = small_threads
+        self._threads_now = 0
         self.n_vocab = int(self.model.n_vocab())
         self._batch: Any = llama_cpp.llama_batch_init(n_batch, 0, n_seq_max)
         vocab = self.model.vocab
@@ -120,8 +126,11 @@ class Engine:
             [t for t in range(self.n_vocab) if llama_cpp.llama_vocab_is_eog(vocab, t)],
         )
         self.cache = PrefixCache(range(keepers), keep_budget or n_ctx // 3)
-        self._free = list(range(n_seq_max - 1, keepers - 1, -1))
+        #: the last free-text requests, prompt and answer: a re-ask extends them
+        self.recent = PrefixCache(range(keepers, keepers + _RECENT), n_ctx // 6)
+        self._free = list(range(n_seq_max - 1, keepers + _RECENT - 1, -1))
         self._memories: dict[str, PathMemory] = {}
+        self._drafters: dict[str, Drafter] = {}
         self.stats = EngineStats()
         self.verify = verify
         self._backlog: list[tuple[Hashable, Job]] = []
@@ -208,6 +217,8 @@ class Engine:
         finished = [lane for lane in self._live if lane.outcome is not None]
         self._live = [lane for lane in self._live if lane.outcome is None]
         for lane in finished:
+            if lane.walk is None:
+                self._keep_recent(lane)
             self._release(lane)
             assert lane.outcome is not None
             done += [(key, lane.outcome) for key in self._waiting.pop(lane.job.key(), [])]
@@ -234,7 +245,7 @@ class Engine:
             key=lambda kj: kj[1].prompt,
         )
         fits, cells = self._fitting(candidates, room)
-        if not fits and candidates and not self._live and self.cache.keepers:
+        if not fits and candidates and not self._live and self._cells_kept():
             self._drop_keepers()  # nothing runs: make room by forgetting the cache
             fits, cells = self._fitting(candidates, room)
         opened = {id(job) for _, job in fits} | {id(job) for job, _ in errors}
@@ -251,7 +262,7 @@ class Engine:
         self, candidates: list[tuple[Hashable, Job]], room: int
     ) -> tuple[list[tuple[Hashable, Job]], int]:
         """The candidates that fit, and the KV cells they need (shared prefixes once)."""
-        free = room - sum(self._groups.values()) - self.cache.cells()
+        free = room - sum(self._groups.values()) - self._cells_kept()
         fits: list[tuple[Hashable, Job]] = []
         cells = 0
         previous: Sequence[int] = ()
@@ -265,7 +276,9 @@ class Engine:
 
     def _open(self, job: Job, group: int) -> Live:
         seq = self._free.pop()
-        keeper, cached = self.cache.match(job.prompt)
+        keeper, cached = max(
+            (self.cache.match(job.prompt), self.recent.match(job.prompt)), key=lambda m: m[1]
+        )
         cached = max(0, min(cached, len(job.prompt) - 1))  # the last prompt token is evaluated
         if keeper is not None and cached > 0:
             self._llama.llama_memory_seq_cp(self.memory, keeper.seq, seq, 0, cached)
@@ -274,13 +287,15 @@ class Engine:
         self.stats.prompt_tokens += len(job.prompt)
         self.stats.cached_tokens += cached
         if job.choices is not None:
-            from .choice import ChoiceWalk
-
             lane.walk = ChoiceWalk(job.choices, job.max_tokens, job.exact_tail)
             lane.spec = self.memory_for(job.memory_key).guess(lane.walk)
         else:
             lane.sampler = self._sampler(job)
+            lane.spec = self._drafter(job).guess(job.prompt, [])
         return lane
+
+    def _drafter(self, job: Job) -> Drafter:
+        return self._drafters.setdefault(job.memory_key, Drafter())
 
     def _release(self, lane: Live) -> None:
         self._llama.llama_memory_seq_rm(self.memory, lane.seq, -1, -1)
@@ -331,7 +346,15 @@ class Engine:
         for lane, evaluated in zip(active, lanes, strict=True):
             lane.start = len(evaluated.tokens)
             if lane.walk is None:
-                lane.advance_decode(self.table.eog, self.detokenize)
+                self.stats.drafted += len(lane.spec)
+                self.stats.draft_accepted += max(0, len(lane.samples) - 1)
+                rollback = lane.advance_decode(self.table.eog, self.detokenize)
+                if rollback is not None:
+                    self._llama.llama_memory_seq_rm(self.memory, lane.seq, rollback, -1)
+                if lane.outcome is None:
+                    lane.spec = self._drafter(lane.job).guess(lane.job.prompt, lane.out)
+                else:
+                    self._drafter(lane.job).record(lane.out)
                 continue
             memory = self.memory_for(lane.job.memory_key)
             rollback = lane.advance_walk(memory)
@@ -343,9 +366,10 @@ class Engine:
 
     def _decode(self, entries: Sequence[Any]) -> None:
         small = len(entries) < _SMALL_BATCH
-        if small != self._small:
-            self._llama.llama_set_n_threads(self.ctx, *self._threads[small])
-            self._small = small
+        threads = self.small_threads if small else self.chooser.pick()
+        if threads != self._threads_now:
+            self._llama.llama_set_n_threads(self.ctx, threads, threads)
+            self._threads_now = threads
         batch = self._batch
         batch.n_tokens = len(entries)
         for i, entry in enumerate(entries):
@@ -358,7 +382,10 @@ class Engine:
             batch.logits[i] = entry.logits
         started = time.perf_counter()
         rc = self._llama.llama_decode(self.ctx, batch)
-        self.stats.decode_seconds += time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        self.stats.decode_seconds += seconds
+        if not small:
+            self.chooser.record(threads, len(entries), seconds)
         self.stats.decode_calls += 1
         self.stats.computed_tokens += len(entries)
         self.stats.outputs += sum(1 for e in entries if e.logits)
@@ -369,7 +396,9 @@ class Engine:
         """Keep what the walk or the sampler needs from one output row, before the next
         decode overwrites it."""
         if lane.walk is None:
-            lane.sampled = lane.sampler.sample(self.context, local)
+            if lane.sampling:
+                token = int(lane.sampler.sample(self.context, local))
+                lane.take_sample(node, token, self.table.eog)
             return
         text = lane.node_text(node, self.table.piece)
         ids = lane.walk.choices.node(text).ids
@@ -419,12 +448,25 @@ class Engine:
             if target is not None:
                 self._llama.llama_memory_seq_cp(self.memory, owner.seq, target, 0, len(prefix))
 
+    def _keep_recent(self, lane: Live) -> None:
+        """Keep a finished free-text request's prompt and answer: if it is re-asked, the new
+        prompt starts with both."""
+        target, cleared = self.recent.keep(lane.path()[: lane.start])
+        for seq in cleared:
+            self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
+        if target is not None:
+            self._llama.llama_memory_seq_cp(self.memory, lane.seq, target, 0, lane.start)
+
+    def _cells_kept(self) -> int:
+        return self.cache.cells() + self.recent.cells()
+
     def _drop_keepers(self) -> None:
-        for seq in self.cache.drop_all():
+        for seq in self.cache.drop_all() + self.recent.drop_all():
             self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
 
     def _reset(self) -> None:
         self.cache.drop_all()
+        self.recent.drop_all()
         self._groups.clear()
         self._llama.llama_memory_clear(self.memory, True)
 

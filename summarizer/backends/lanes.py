@@ -3,8 +3,10 @@
 A *choice* lane replays greedy grammar decoding from speculated logits (:mod:`.choice`): each
 round it evaluates its guessed tokens, walks as far as the guess was right, and when greedy
 took another token it rolls its sequence back to there and guesses again. A *decode* lane
-samples one token per round with llama.cpp's own sampler chain. Nothing here calls llama.cpp:
-the engine feeds the lanes logits and applies the rollbacks they ask for.
+samples with llama.cpp's own sampler chain, position by position over its drafted tokens
+(:mod:`.draft`), as far as the draft matches what the sampler picks. Nothing here calls
+llama.cpp: the engine feeds the lanes logits or sampled tokens and applies the rollbacks they
+ask for.
 """
 
 from __future__ import annotations
@@ -90,7 +92,10 @@ class Live:
     text: bytes = b""
     spec: list[int] = field(default_factory=list)
     scores: dict[int, np.ndarray] = field(default_factory=dict)
-    sampled: int | None = None
+    #: decode path: the tokens sampled this round, in order; ``sampling`` stops at the first
+    #: that leaves the draft
+    samples: list[int] = field(default_factory=list)
+    sampling: bool = True
     outcome: Outcome | None = None
 
     def path(self) -> list[int]:
@@ -148,18 +153,30 @@ class Live:
             logprobs=walk.logprobs(),
         )
 
+    def take_sample(self, node: int, token: int, eog: tuple[int, ...]) -> None:
+        """The sampler's token at drafted position ``node``; later positions only count
+        while the draft was right."""
+        self.samples.append(token)
+        if node >= len(self.spec) or token != self.spec[node] or token in eog:
+            self.sampling = False
+
     def advance_decode(
         self, eog: tuple[int, ...], detokenize: Callable[[list[int]], bytes]
-    ) -> None:
-        """Take the token sampled this round; finish on end-of-generation, a stop text or
-        the token limit, as ``Llama.create_completion`` does."""
-        token = self.sampled
-        assert token is not None
-        self.sampled = None
+    ) -> int | None:
+        """Take the tokens sampled this round; finish on end-of-generation, a stop text or
+        the token limit, as ``Llama.create_completion`` does. Returns the position from which
+        the sequence must be cleared (a drafted token the sampler did not pick), if any."""
+        drafted = self.spec
+        samples, self.samples, self.sampling, self.spec = self.samples, [], True, []
+        matched = 0
+        while matched < min(len(samples), len(drafted)) and samples[matched] == drafted[matched]:
+            matched += 1
+        in_kv = self.start - len(drafted) + matched  # the path before, and the right guesses
         finish = None
-        if token in eog:
-            finish = "stop"
-        else:
+        for token in samples:
+            if token in eog:
+                finish = "stop"
+                break
             self.out.append(token)
             self.text = detokenize(self.out)
             for stop in self.job.stop:
@@ -169,9 +186,13 @@ class Live:
                     break
             if finish is None and len(self.out) >= self.job.max_tokens:
                 finish = "length"
+            if finish is not None:
+                break
         if finish is None:
-            self.start = len(self.path()) - 1  # the new token is evaluated next round
-            return
+            # the last sample is not in the KV yet (or a wrong draft holds its place)
+            self.start = len(self.path()) - 1
+            return self.start if len(samples) <= len(drafted) else None
+        self.start = min(in_kv, len(self.path()))
         self.outcome = Outcome(
             content=self.text.decode("utf-8", errors="ignore"),
             finish_reason=finish,
@@ -179,3 +200,4 @@ class Live:
             completion_tokens=len(self.out),
             cached_tokens=self.cached,
         )
+        return None

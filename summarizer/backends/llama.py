@@ -102,13 +102,15 @@ class LlamaBackend:
         #: answer finite-choice schemas from the logits (False: decode them, for comparisons)
         self.choose = choose
         cores = os.cpu_count() or 2
+        # big rounds: the given thread count, else whichever of all cores or one measures
+        # faster on this machine now (see .threads); small rounds: ``small_threads``
+        fixed = n_threads_batch or n_threads
         self.engine = Engine(
             str(path),
             n_ctx=n_ctx,
             n_batch=n_batch,
             n_ubatch=n_ubatch,
-            n_threads=n_threads or cores,
-            n_threads_batch=n_threads_batch or n_threads or cores,
+            threads=(fixed,) if fixed else (cores, 1),
             small_threads=small_threads,
             flash_attn=flash_attn,
             verify=verify,
