@@ -26,4 +26,6 @@ def test_earlier_answers_come_first_and_start_the_next_answer() -> None:
 def test_the_longest_match_wins() -> None:
     prompt = [5, 6, 7, 1, 6, 7, 2]
     assert Drafter(length=1, min_match=2).guess(prompt, [5, 6, 7]) == [1]
-    assert Drafter(length=1, min_match=2).guess(prompt, [9, 6, 7]) == [2]  # two tokens: the last occurrence
+    assert Drafter(length=1, min_match=2).guess(prompt, [9, 6, 7]) == [
+        2
+    ]  # two tokens: the last occurrence

@@ -17,7 +17,7 @@ from summarizer.genre.parts import (
     allowed_labels,
     apply_part_rules,
     limitation_opening,
-    sequence_parts,
+    smooth_parts,
 )
 
 
@@ -54,17 +54,21 @@ def _sure(part: str, p: float = 0.95) -> dict[str, float]:
     return {q: (p if q == part else rest) for q in ("review", "coming", "meeting")}
 
 
-def test_a_hesitant_paragraph_follows_its_stretch_a_confident_one_switches() -> None:
-    hesitant = {"review": 0.4, "coming": 0.6, "meeting": 0.0}
-    rows = [(0, _sure("review")), (1, hesitant), (2, _sure("review")), (3, _sure("coming"))]
-    assert sequence_parts(rows) == {0: "review", 1: "review", 2: "review", 3: "coming"}
+def test_a_lone_paragraph_follows_its_neighbours() -> None:
+    parts = ["meeting", "review", "coming", "review", "review", "coming"]
+    rows = [(i, _sure(p)) for i, p in enumerate(parts)]
+    assert smooth_parts(rows) == dict(enumerate(["meeting"] + ["review"] * 4 + ["coming"]))
     # a meeting paragraph does not break the stretch it sits in
-    rows = [(0, _sure("coming")), (1, _sure("meeting")), (2, hesitant)]
-    assert sequence_parts(rows) == {0: "coming", 1: "meeting", 2: "coming"}
-    # a report opens with its review: a hesitant first paragraph stays there
-    assert sequence_parts([(0, hesitant), (1, _sure("review"))]) == {0: "review", 1: "review"}
-    with disabled("sequence_parts"):
-        assert sequence_parts([(0, hesitant), (1, _sure("review"))])[0] == "coming"
+    stretch = ["coming", "coming", "meeting", "review", "coming"]
+    rows = [(i, _sure(p)) for i, p in enumerate(stretch)]
+    assert smooth_parts(rows) == dict(
+        enumerate(["coming", "coming", "meeting", "coming", "coming"])
+    )
+    # a report opens with its review
+    first = [(0, _sure("coming")), (1, _sure("review"))]
+    assert smooth_parts(first) == {0: "review", 1: "review"}
+    with disabled("smooth_parts"):
+        assert smooth_parts(first) == {0: "coming", 1: "review"}
 
 
 def test_limitations_open_a_review_paragraph_not_a_direction() -> None:
@@ -86,7 +90,7 @@ def test_part_rules_in_order() -> None:
     assert parts[1] == "review"  # its section heading governs it
     assert parts[3] == "coming"
     assert parts[4] == "review"  # opens with a limitation and no direction
-    with disabled("heading_governs", "limitation_opening", "sequence_parts"):
+    with disabled("heading_governs", "limitation_opening", "smooth_parts"):
         assert apply_part_rules(model, paragraphs) == {
             0: "heading",
             1: "coming",

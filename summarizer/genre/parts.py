@@ -9,7 +9,6 @@ be: a review holds no tasks, a list of directions holds no achievements.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 
@@ -23,7 +22,7 @@ __all__ = [
     "heading_governs",
     "limitation_opening",
     "opens_with_the_coming_period",
-    "sequence_parts",
+    "smooth_parts",
 ]
 
 LABELS = ("achievement", "shortcoming", "task", "other")
@@ -44,52 +43,30 @@ def allowed_labels(part: str) -> tuple[str, ...]:
     return ALLOWED_LABELS.get(part, LABELS)
 
 
-#: How much likelier (as a log ratio) a paragraph must look to switch between the review and
-#: the coming period than to stay where the report is.
-SWITCH_COST = math.log(3)
-_FLOOR = 0.02  # an answer given without probabilities still leaves the others possible
-
-
 def _argmax_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]:
     return {pid: max(dist, key=lambda p: dist[p]) for pid, dist in rows}
 
 
 @rule(off=_argmax_parts)
-def sequence_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]:
+def smooth_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]:
     """Reports move through their parts in long stretches: the review (results, then
     limitations), then the directions for the coming period, with paragraphs about the
     meeting (protocol, captions, speakers) anywhere between them without breaking the
-    stretch. So each paragraph's part is read with its neighbours: the most probable sequence
-    (Viterbi) under the model's probabilities, where moving between review and coming costs
-    a factor of three and a meeting paragraph costs nothing. Reports open in the review.
+    stretch. So a lone review paragraph between two coming ones (or the reverse) follows its
+    neighbours, meeting paragraphs skipped; and a report opens with its review, so a lone
+    coming paragraph before the first review one is review too.
 
-    ``rows`` is (paragraph id, probability of each part) in report order."""
-    # composite states: (the stretch the report is in, whether this paragraph is the meeting)
-    states = [("review", False), ("coming", False), ("review", True), ("coming", True)]
-
-    def emit(dist: Mapping[str, float], state: tuple[str, bool]) -> float:
-        part = "meeting" if state[1] else state[0]
-        return math.log(max(dist.get(part, 0.0), _FLOOR))
-
-    score = {s: (0.0 if s[0] == "review" else -SWITCH_COST) for s in states}
-    back: list[dict[tuple[str, bool], tuple[str, bool]]] = []
-    for _, dist in rows:
-        step, came = {}, {}
-        for s in states:
-            best = max(states, key=lambda p: score[p] - (SWITCH_COST if p[0] != s[0] else 0))
-            step[s] = score[best] - (SWITCH_COST if best[0] != s[0] else 0) + emit(dist, s)
-            came[s] = best
-        score = step
-        back.append(came)
-    if not rows:
-        return {}
-    state = max(states, key=lambda s: score[s])
-    path = [state]
-    for came in reversed(back[1:]):
-        state = came[state]
-        path.append(state)
-    path.reverse()
-    return {pid: "meeting" if s[1] else s[0] for (pid, _), s in zip(rows, path, strict=True)}
+    ``rows`` is (paragraph id, probability of each part) in report order; each paragraph
+    starts from its most probable part. (Reading the whole sequence with the probabilities,
+    Viterbi with a cost per switch, was measured and lost on both example sets: see
+    bench/RESULTS.md.)"""
+    parts = _argmax_parts(rows)
+    order = [pid for pid, _ in rows if parts[pid] in ("review", "coming")]
+    decided = ["review"] + [parts[pid] for pid in order]
+    for i in range(1, len(decided) - 1):
+        if decided[i - 1] == decided[i + 1] != decided[i]:
+            parts[order[i - 1]] = decided[i - 1]
+    return parts
 
 
 _DIRECTION = (
@@ -157,12 +134,12 @@ def apply_part_rules(
     reviewed_year: int | None = None,
 ) -> dict[int, str]:
     """Each paragraph's part from the model's probabilities (``answers``; headings have
-    none) and the genre's part rules, in order: the parts are read as a sequence, a section
+    none) and the genre's part rules, in order: a lone paragraph follows its neighbours, a section
     heading governs its items, and then the opening has the last word: one opening with
     limitations stays in the review, one opening with the coming period sets directions.
     ``paragraphs`` is (id, text, heading part) in report order; headings get "heading"."""
     rows = [(pid, answers[pid]) for pid, _, _ in paragraphs if pid in answers]
-    result = sequence_parts(rows)
+    result = smooth_parts(rows)
     governing: str | None = None
     for pid, text, imposed in paragraphs:
         if pid not in answers:
