@@ -1,6 +1,6 @@
 """Score a predicted :class:`ReportSummary` against a hand-made gold file (``summarizer eval``).
 
-The rules are those of ``eval/ANNOTATION.md`` ("Scoring"). Gold quotes are exact substrings of
+The rules are those of ``examples/ANNOTATION.md`` ("Scoring"). Gold quotes are exact substrings of
 the report, so both sides are compared as character spans: a prediction is judged by *where* its
 evidence points, not by how its paraphrase reads. Undefined ratios (nothing to divide by) are
 ``None`` rather than 0 or 1, so an empty section neither rewards nor punishes a report, and the

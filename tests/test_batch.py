@@ -409,6 +409,17 @@ def test_a_partial_run_keeps_the_other_reports_in_the_tables(
         assert (summary.meta.unit_name or stem) in comparison
 
 
+def test_one_report_is_compared_with_nothing(
+    reports: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
+) -> None:
+    """Issue 11, item 9: a one-report comparison listed every indicator of that report."""
+    out = tmp_path / "out"
+    assert run(["batch", str(reports / DEV_REPORTS[0].name), "-o", str(out), "-q"], capsys)[0] == 0
+    comparison = (out / "comparison.md").read_text("utf-8")
+    assert "| Chỉ tiêu |" not in comparison  # no table at all
+    assert "Chưa có hai báo cáo cùng loại kỳ" in comparison  # and the reason is said
+
+
 def test_same_stems_are_told_apart_by_their_output_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
 ) -> None:
