@@ -246,6 +246,7 @@ def test_timeout_flag_bounds_each_request(
     assert defaults.timeout == 30 and defaults.transport_attempts == 4  # README: worst case 2 min
     env.setenv("SUMMARIZER_TIMEOUT", "30")  # the flag wins over the environment
     env.setenv("SUMMARIZER_TRANSPORT_ATTEMPTS", "1")
+    env.setenv("SUMMARIZER_CONCURRENCY", "1")  # one question in flight: the first fails the run
     fake_openai.default = hang(5)
     argv = ["brief", str(REPORT), "--base-url", fake_openai.base_url, "--timeout", "0.2", "-q"]
     code, out, err = run(argv, capsys)
