@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .genre.layout import wrapped_line
 
 __all__ = ["Document", "Segment", "decode_text", "load_document", "make_document"]
 
@@ -166,6 +167,20 @@ def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     return merged
 
 
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines, a line wrapped mid-sentence joined to the one before it."""
+    spans: list[tuple[int, int]] = []
+    for match in _LINE.finditer(text):
+        pa, pb = _strip_span(text, match.start(), match.end())
+        if pb <= pa:
+            continue
+        if spans and wrapped_line(text[spans[-1][0] : spans[-1][1]], text[pa:pb]):
+            spans[-1] = (spans[-1][0], pb)
+        else:
+            spans.append((pa, pb))
+    return spans
+
+
 def make_document(text: str, name: str | None = None) -> Document:
     """Normalise ``text`` and cut it into sentences and clauses (the units the model labels)."""
     text = normalise(text)
@@ -177,10 +192,7 @@ def make_document(text: str, name: str | None = None) -> Document:
             f"(limit {MAX_CHARS:,}); split it into separate reports"
         )
     doc = Document(text=text, name=name)
-    for match in _LINE.finditer(text):
-        pa, pb = _strip_span(text, match.start(), match.end())
-        if pb <= pa:
-            continue
+    for pa, pb in _paragraph_spans(text):
         pid = len(doc.paragraphs)
         doc.paragraphs.append(Segment(pid, pa, pb, text[pa:pb], len(doc.sentences), pid))
         for a, b in _sentence_spans(text, pa, pb):

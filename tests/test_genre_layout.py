@@ -69,3 +69,26 @@ def test_switched_off_nothing_is_a_heading_or_an_item() -> None:
         assert is_heading("A. KẾT QUẢ ĐẠT ĐƯỢC") is False
         assert list_marker("- Giải ngân còn chậm") is None
         assert heading_part("III. PHƯƠNG HƯỚNG") is None
+
+
+def test_a_line_wrapped_mid_sentence_continues_its_paragraph() -> None:
+    from summarizer.genre import disabled
+    from summarizer.genre.layout import wrapped_line
+    from summarizer.ingest import make_document
+
+    assert wrapped_line("Xây dựng thêm 4 sản phẩm mỗi xã một sản", "phẩm đạt chuẩn 3 sao.")
+    assert not wrapped_line("Thu ngân sách đạt 52 tỷ đồng.", "sau đó là các khoản khác")
+    assert not wrapped_line("Các nhiệm vụ chủ yếu", "a) Về kinh tế: tập trung thu hoạch")
+    assert not wrapped_line("Nông nghiệp", "Sản lượng lúa đạt 41 nghìn tấn.")
+    text = (
+        "Tiếp tục xây dựng sản\nphẩm OCOP; hỗ trợ 12 hộ nghèo xây dựng nhà ở kiên cố.\n"
+        "Thu ngân sách đạt 9 tỷ đồng."
+    )
+    doc = make_document(text)
+    assert [p.text for p in doc.paragraphs] == [
+        "Tiếp tục xây dựng sản\nphẩm OCOP; hỗ trợ 12 hộ nghèo xây dựng nhà ở kiên cố.",
+        "Thu ngân sách đạt 9 tỷ đồng.",
+    ]
+    assert doc.clauses[0].text == "Tiếp tục xây dựng sản\nphẩm OCOP;"
+    with disabled("wrapped_line"):
+        assert len(make_document(text).paragraphs) == 3

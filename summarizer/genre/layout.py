@@ -83,3 +83,20 @@ def heading_part(heading: str) -> Part | None:
     if coming and (not review or coming.start() < review.start()):
         return "coming"
     return "review" if review else None
+
+
+_CLOSES_LINE = ".!?…;:"
+
+
+@rule(off=False)
+def wrapped_line(previous: str, line: str) -> bool:
+    """A line that opens in lowercase (not an enumerator such as "a)"), after a line with no
+    closing punctuation, is the same paragraph broken by a hard line wrap: PDF text layers
+    and text copied from web pages wrap lines mid-sentence, even mid-word ("... mỗi xã một
+    sản" / "phẩm OCOP ..."); paragraphs of these reports open with a capital or a marker."""
+    return (
+        line[:1].islower()
+        and list_marker(line) is None
+        and bool(previous)
+        and previous.rstrip()[-1:] not in _CLOSES_LINE
+    )
