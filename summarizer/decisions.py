@@ -26,7 +26,7 @@ from .genre.labels import (
     too_short_to_judge,
     what_the_meeting_did,
 )
-from .genre.layout import heading_part, is_heading
+from .genre.layout import heading_part, is_heading, opens_the_recipients
 from .genre.parts import allowed_labels, apply_part_rules
 from .ingest import Document, Segment
 
@@ -46,9 +46,15 @@ class Decisions:
     confidence: dict[int, float | None] = field(default_factory=dict)
 
 
+def _content_ends(doc: Document) -> int:
+    """The id of the first paragraph after the report's content (its distribution list)."""
+    return next((p.id for p in doc.paragraphs if opens_the_recipients(p.text)), len(doc.paragraphs))
+
+
 def needs_a_part(doc: Document) -> list[int]:
-    """Paragraphs the model is asked about: every one that is not a heading."""
-    return [p.id for p in doc.paragraphs if not is_heading(p.text)]
+    """Paragraphs the model is asked about: every one of the content that is not a heading."""
+    end = _content_ends(doc)
+    return [p.id for p in doc.paragraphs if p.id < end and not is_heading(p.text)]
 
 
 def parts_of(
@@ -61,7 +67,11 @@ def parts_of(
     genre's part rules (``reviewed_year``: the year the report reviews)."""
     dists: dict[int, Mapping[str, float]] = {}
     rows: list[tuple[int, str, str | None]] = []
+    end = _content_ends(doc)
     for para in doc.paragraphs:
+        if para.id >= end:  # the distribution list: labelled like a heading, "other"
+            rows.append((para.id, para.text, None))
+            continue
         heading = is_heading(para.text)
         if not heading:
             dists[para.id] = answers.get(para.id) or {"meeting": 1.0}

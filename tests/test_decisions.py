@@ -88,3 +88,18 @@ def test_the_pipeline_offers_only_the_allowed_labels(env) -> None:
     assert offered[revenue] == ["achievement", "other"]
     assert all("đẩy nhanh giải ngân" not in k for k in offered)  # decided by a rule, not asked
     assert summary.tasks and summary.achievements
+
+
+def test_the_distribution_list_is_not_the_report() -> None:
+    from summarizer.genre import disabled
+
+    text = REPORT + "\nNơi nhận:\n- Thường trực Huyện ủy,\n- Các chi bộ trực thuộc,\n- Lưu VP."
+    doc = make_document(text)
+    asked = needs_a_part(doc)
+    assert asked == [1, 2, 3, 4]  # no question about the recipients
+    parts = parts_of(doc, {k: {"coming": 1.0} for k in asked})
+    assert {parts[p.id] for p in doc.paragraphs[5:]} == {"heading"}
+    plan = label_plan(doc, parts)
+    assert all(plan[c.id] == "other" for c in doc.clauses if c.paragraph_id >= 5)
+    with disabled("opens_the_recipients"):
+        assert needs_a_part(doc)[-3:] == [6, 7, 8]

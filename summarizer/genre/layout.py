@@ -100,3 +100,14 @@ def wrapped_line(previous: str, line: str) -> bool:
         and bool(previous)
         and previous.rstrip()[-1:] not in _CLOSES_LINE
     )
+
+
+_RECIPIENTS = re.compile(r"^\s*nơi nhận\s*:", re.IGNORECASE)
+
+
+@rule(off=False)
+def opens_the_recipients(line: str) -> bool:
+    """A formal document ends with its distribution list, "Nơi nhận:" and one line per
+    recipient ("- Thường trực ...,", "- Lưu VP."), set by the state's rules on the format of
+    administrative documents: from that line on nothing is the report's content."""
+    return bool(_RECIPIENTS.match(line))
