@@ -2,9 +2,9 @@
 the genre (``summarizer.genre``).
 
 Two rounds. First every paragraph that is not a heading gets a part from the model, and the
-genre's part rules correct what the report's structure contradicts (a section heading governs
-its paragraphs, a lone paragraph follows its neighbours, one opening with limitations stays in
-the review). Then each clause is either decided by a rule (a heading's, a lead-in, a
+genre's part rules correct what the report's structure contradicts (a lone paragraph follows
+its neighbours, one opening with limitations stays in the review; the distribution list is not
+asked about). Then each clause is either decided by a rule (a heading's, a lead-in, a
 paragraph of directions after its opening) or asked with only the labels its part and wording
 leave open (a review holds no tasks; a shortcoming is worded as a limit), so the model's
 answer can never contradict the text. A task said in a paragraph about the meeting must follow
@@ -26,7 +26,7 @@ from .genre.labels import (
     too_short_to_judge,
     what_the_meeting_did,
 )
-from .genre.layout import heading_part, is_heading, opens_the_recipients
+from .genre.layout import is_heading, opens_the_recipients
 from .genre.parts import allowed_labels, apply_part_rules
 from .ingest import Document, Segment
 
@@ -66,16 +66,15 @@ def parts_of(
     probabilities ("meeting", where nothing is ruled out, when it gave no answer) and the
     genre's part rules (``reviewed_year``: the year the report reviews)."""
     dists: dict[int, Mapping[str, float]] = {}
-    rows: list[tuple[int, str, str | None]] = []
+    rows: list[tuple[int, str]] = []
     end = _content_ends(doc)
     for para in doc.paragraphs:
         if para.id >= end:  # the distribution list: labelled like a heading, "other"
-            rows.append((para.id, para.text, None))
+            rows.append((para.id, para.text))
             continue
-        heading = is_heading(para.text)
-        if not heading:
+        if not is_heading(para.text):
             dists[para.id] = answers.get(para.id) or {"meeting": 1.0}
-        rows.append((para.id, para.text, heading_part(para.text) if heading else None))
+        rows.append((para.id, para.text))
     return apply_part_rules(dists, rows, reviewed_year)
 
 

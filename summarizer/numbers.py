@@ -404,9 +404,8 @@ def find_figures(
         or f.change_pct is not None
         or f.same_period_pct is not None
     ]
-    context = text[max(0, start - 200) : start]
     for fig in figures:
-        fig.parts = name_parts(clause, fig.head, fig.num_at, fig.num_end, fig.unit, context)
+        fig.parts = name_parts(clause, fig.head, fig.num_at, fig.num_end, fig.unit)
         fig.start, fig.end = _trim(text, start + fig.start, start + fig.end)
         fig.quote = text[fig.start : fig.end]
         fig.value_at = start + fig.num_at - fig.start

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.genre import disabled
-from summarizer.genre.layout import heading_part, is_heading, list_marker
+from summarizer.genre.layout import is_heading, list_marker
 
 
 @pytest.mark.parametrize(
@@ -50,25 +50,10 @@ def test_is_heading(line: str, heading: bool) -> None:
     assert is_heading(line) is heading
 
 
-@pytest.mark.parametrize(
-    ("heading", "part"),
-    [
-        ("A. KẾT QUẢ ĐẠT ĐƯỢC", "review"),
-        ("II. HẠN CHẾ, TỒN TẠI VÀ NGUYÊN NHÂN", "review"),
-        ("III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2027", "coming"),
-        ("Nhiệm vụ, giải pháp 3 tháng cuối năm", "coming"),
-        ("1. Lĩnh vực kinh tế", None),
-    ],
-)
-def test_heading_part(heading: str, part: str | None) -> None:
-    assert heading_part(heading) == part
-
-
 def test_switched_off_nothing_is_a_heading_or_an_item() -> None:
-    with disabled("is_heading", "list_marker", "heading_part"):
+    with disabled("is_heading", "list_marker"):
         assert is_heading("A. KẾT QUẢ ĐẠT ĐƯỢC") is False
         assert list_marker("- Giải ngân còn chậm") is None
-        assert heading_part("III. PHƯƠNG HƯỚNG") is None
 
 
 def test_a_line_wrapped_mid_sentence_continues_its_paragraph() -> None:

@@ -78,26 +78,17 @@ def test_limitations_open_a_review_paragraph_not_a_direction() -> None:
 
 def test_part_rules_in_order() -> None:
     paragraphs = [
-        (0, "II. HẠN CHẾ, TỒN TẠI", "review"),
-        (1, "- Tiến độ xây dựng nông thôn mới còn chậm.", None),
-        (2, "III. PHƯƠNG HƯỚNG NHIỆM VỤ", "coming"),
-        (3, "- Tập trung thu hoạch lúa mùa.", None),
-        (4, "Tuy nhiên, công tác giải phóng mặt bằng còn chậm, vướng mắc.", None),
+        (0, "II. HẠN CHẾ, TỒN TẠI"),
+        (1, "- Tiến độ xây dựng nông thôn mới còn chậm."),
+        (2, "III. PHƯƠNG HƯỚNG NHIỆM VỤ"),
+        (3, "- Tập trung thu hoạch lúa mùa."),
+        (4, "Tuy nhiên, công tác giải phóng mặt bằng còn chậm, vướng mắc."),
     ]
-    model = {1: _sure("coming"), 3: _sure("coming"), 4: _sure("coming")}
+    model = {1: _sure("review"), 3: _sure("coming"), 4: _sure("coming")}
     parts = apply_part_rules(model, paragraphs)
-    assert parts[0] == parts[2] == "heading"
-    assert parts[1] == "review"  # its section heading governs it
-    assert parts[3] == "coming"
-    assert parts[4] == "review"  # opens with a limitation and no direction
-    with disabled("heading_governs", "limitation_opening", "smooth_parts"):
-        assert apply_part_rules(model, paragraphs) == {
-            0: "heading",
-            1: "coming",
-            2: "heading",
-            3: "coming",
-            4: "coming",
-        }
+    assert parts == {0: "heading", 1: "review", 2: "heading", 3: "coming", 4: "review"}
+    with disabled("limitation_opening", "smooth_parts"):  # 4 opens with a limitation
+        assert apply_part_rules(model, paragraphs)[4] == "coming"
 
 
 def test_clause_rules() -> None:
@@ -125,9 +116,9 @@ def test_a_paragraph_opening_with_the_coming_period_sets_directions() -> None:
     assert opens_with_the_coming_period("Thời gian tới, huyện tiếp tục cải cách hành chính", None)
     assert opens_with_the_coming_period("Trong 3 tháng cuối năm, phấn đấu thu đủ dự toán", 2026)
     paragraphs = [
-        (0, "Năm 2026, thu ngân sách đạt 52 tỷ đồng.", None),
-        (1, "Năm 2027, tập trung xây dựng đường giao thông.", None),
-        (2, "Sản xuất nông nghiệp ổn định.", None),
+        (0, "Năm 2026, thu ngân sách đạt 52 tỷ đồng."),
+        (1, "Năm 2027, tập trung xây dựng đường giao thông."),
+        (2, "Sản xuất nông nghiệp ổn định."),
     ]
     parts = apply_part_rules({k: _sure("review") for k in range(3)}, paragraphs, 2026)
     assert parts == {0: "review", 1: "coming", 2: "review"}  # the opening has the last word

@@ -18,7 +18,6 @@ __all__ = [
     "W",
     "actor_subject",
     "deadline_frame",
-    "line_break_fragment",
     "named_places",
     "preamble_cut",
     "total_starts_name",
@@ -82,19 +81,6 @@ def deadline_frame(before: str) -> tuple[str, str] | None:
         if re.search(r"\d", m.group(1)) or "cuối" in m.group(1).lower():
             return before[m.end() :], m.group(1).strip()
     return None
-
-
-@rule(off=False)
-def line_break_fragment(context: str, clause: str) -> bool:
-    """A word split by a line break ("... mỗi xã một sản\\n\\nphẩm (OCOP) ...") leaves the
-    next line starting with half a word; that half is no name.
-
-    ``context`` is the report text before the clause. True when the clause opens with such a
-    fragment: it starts a line in lower case and the line before ends in a letter.
-    """
-    if not clause[:1].islower() or not context.endswith("\n"):
-        return False
-    return bool(re.search(rf"{W}\s*$", context.rstrip("\n")[-40:]))
 
 
 _TOTAL = re.compile(

@@ -1,4 +1,4 @@
-"""How these reports are laid out: headings, list items, and the sections headings open.
+"""How these reports are laid out: headings, list items, wrapped lines, the distribution list.
 
 News items are paragraphs of prose; formal reports ("Báo cáo", "Kết luận", "Thông báo") are
 numbered sections ("I.", "1.", "a)") whose items are lines opening with "-", "+" or "•". Both
@@ -9,13 +9,11 @@ and which state something.
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from . import rule
 
-__all__ = ["Part", "heading_part", "is_heading", "list_marker"]
+__all__ = ["is_heading", "list_marker", "opens_the_recipients", "wrapped_line"]
 
-Part = Literal["review", "coming", "meeting"]
 
 _BULLET = re.compile(r"^\s*[-+•*–—·▪●○◦]\s*")
 _ENUMERATOR = re.compile(
@@ -60,29 +58,6 @@ def is_heading(line: str) -> bool:
     if enumerated:
         return words <= 10 and not ends_like_sentence
     return words < 8 or (words <= 25 and not ends_like_sentence and body.rstrip()[-1:] != ":")
-
-
-_COMING = re.compile(
-    r"phương hướng|nhiệm vụ|giải pháp|kế hoạch (?:năm|tháng|quý)|thời gian tới|"
-    r"(?:tháng|quý) cuối năm|năm (?:tới|sau)|mục tiêu|kiến nghị|đề xuất",
-    re.IGNORECASE,
-)
-_REVIEW = re.compile(
-    r"kết quả|tình hình|đánh giá|thực hiện|hạn chế|tồn tại|khó khăn|yếu kém|nguyên nhân",
-    re.IGNORECASE,
-)
-
-
-@rule(off=None)
-def heading_part(heading: str) -> Part | None:
-    """A section heading of a formal report says which part follows: results and
-    limitations ("Kết quả đạt được", "Hạn chế, tồn tại") review the period; directions
-    ("Phương hướng, nhiệm vụ", "Giải pháp", "Nhiệm vụ 6 tháng cuối năm") set the coming one.
-    A heading that names only a field ("Lĩnh vực kinh tế") says nothing about the part."""
-    coming, review = _COMING.search(heading), _REVIEW.search(heading)
-    if coming and (not review or coming.start() < review.start()):
-        return "coming"
-    return "review" if review else None
 
 
 _CLOSES_LINE = ".!?…;:"

@@ -20,7 +20,6 @@ from .frames import (
     W,
     actor_subject,
     deadline_frame,
-    line_break_fragment,
     named_places,
     preamble_cut,
     total_starts_name,
@@ -219,14 +218,12 @@ def _shorten(words: str, limit: int) -> str:
 
 
 def name_parts(
-    clause: str, head: int, at: int, value_end: int | None, unit: str | None, context: str
+    clause: str, head: int, at: int, value_end: int | None, unit: str | None
 ) -> NameParts:
     """The pieces of a figure's name. ``clause[head:at]`` are its words before the number (for
     a percentage-only figure, before the percentage); ``value_end`` is where its value and
-    unit end (None for a percentage-only figure); ``context`` the text before the clause."""
+    unit end (None for a percentage-only figure)."""
     raw = clause[head:at]
-    if head == 0 and line_break_fragment(context, clause):
-        raw = re.sub(rf"^{W}+\s*", "", raw)
     if value_end is None:
         raw = re.sub(r"\s(?:tăng|giảm|đạt|bằng|chỉ đạt|mới đạt|ước đạt)\s*$", "", raw)
     before, frame = _clean_before(raw)

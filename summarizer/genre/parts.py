@@ -14,12 +14,10 @@ from collections.abc import Mapping
 
 from . import rule
 from .cues import has_cue
-from .layout import list_marker
 
 __all__ = [
     "ALLOWED_LABELS",
     "allowed_labels",
-    "heading_governs",
     "limitation_opening",
     "opens_with_the_coming_period",
     "smooth_parts",
@@ -94,15 +92,6 @@ def limitation_opening(opening: str) -> bool:
     return has_cue(opening, _LIMITATION) and not has_cue(opening, _DIRECTION)
 
 
-@rule(off=None)
-def heading_governs(heading_part: str | None) -> str | None:
-    """In a formal report a section heading ("KẾT QUẢ ĐẠT ĐƯỢC", "PHƯƠNG HƯỚNG, NHIỆM VỤ")
-    says which part the items listed under it are ("- ...", "+ ...", "1. ..."), until the
-    next such heading; a field heading ("Lĩnh vực kinh tế") keeps the part it is in. Prose
-    paragraphs keep their own judgement. Returns the part the heading imposes, if any."""
-    return heading_part
-
-
 _COMING_PERIOD = re.compile(
     r"(?:thời gian tới|những tháng (?:cuối|còn lại)|(?:\d{1,2}|ba|sáu) tháng cuối năm|"
     r"quý (?:IV|4) |năm (?:tới|sau)|nhiệm kỳ tới)",
@@ -130,32 +119,23 @@ def _opening(text: str) -> str:
 
 def apply_part_rules(
     answers: Mapping[int, Mapping[str, float]],
-    paragraphs: list[tuple[int, str, str | None]],
+    paragraphs: list[tuple[int, str]],
     reviewed_year: int | None = None,
 ) -> dict[int, str]:
     """Each paragraph's part from the model's probabilities (``answers``; headings have
-    none) and the genre's part rules, in order: a lone paragraph follows its neighbours, a section
-    heading governs its items, and then the opening has the last word: one opening with
-    limitations stays in the review, one opening with the coming period sets directions.
-    ``paragraphs`` is (id, text, heading part) in report order; headings get "heading"."""
-    rows = [(pid, answers[pid]) for pid, _, _ in paragraphs if pid in answers]
+    none) and the genre's part rules, in order: a lone paragraph follows its neighbours, then
+    the opening has the last word: one opening with limitations stays in the review, one
+    opening with the coming period sets directions. ``paragraphs`` is (id, text) in report
+    order; those without an answer (headings) get "heading"."""
+    rows = [(pid, answers[pid]) for pid, _ in paragraphs if pid in answers]
     result = smooth_parts(rows)
-    governing: str | None = None
-    for pid, text, imposed in paragraphs:
+    for pid, text in paragraphs:
         if pid not in answers:
             result[pid] = "heading"
-            governing = heading_governs(imposed) or governing
             continue
-        if (
-            governing is not None
-            and result.get(pid) in ("review", "coming")
-            and list_marker(text) is not None
-        ):
-            result[pid] = governing
-    for pid, text, _ in paragraphs:  # what the opening says has the last word
-        opening = _opening(text)
-        if result.get(pid) == "coming" and limitation_opening(opening):
+        opening = _opening(text)  # what the opening says has the last word
+        if result[pid] == "coming" and limitation_opening(opening):
             result[pid] = "review"
-        elif result.get(pid) == "review" and opens_with_the_coming_period(opening, reviewed_year):
+        elif result[pid] == "review" and opens_with_the_coming_period(opening, reviewed_year):
             result[pid] = "coming"
     return result
