@@ -94,9 +94,9 @@ class LlamaBackend:
         window: float = 0.002,
         verify: bool = False,
     ) -> None:
-        from llama_cpp import llama_chat_format
-
         path = Path(model_path) if model_path else ensure_gguf(cache_dir, progress)
+        from llama_cpp import llama_chat_format  # after the model file: its error comes first
+
         self.model = EMBEDDED_MODEL_ID if not model_path else Path(path).stem
         self.seed = seed
         #: answer finite-choice schemas from the logits (False: decode them, for comparisons)
