@@ -13,7 +13,6 @@ what is known about the genre lives in ``summarizer.genre``.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -29,7 +28,7 @@ from .ingest import Document
 from .llm import AnswerRejected, LLMClient, Question, confidence, probabilities
 from .prompts import PromptSet
 from .questions import Questions
-from .schema import Indicator, Meta, ReportSummary, RunInfo, SectionItem, Usage
+from .schema import Indicator, ReportSummary, RunInfo, SectionItem, Usage
 
 __all__ = ["Pipeline", "Progress"]
 
@@ -151,7 +150,7 @@ class Pipeline:
         started = time.perf_counter()
         usage_before = self.client.usage
         warnings: list[str] = []
-        meta = Meta(**dataclasses.asdict(read_meeting_facts(doc.text)))
+        meta = read_meeting_facts(doc.text)
         decisions = self._decide(doc, warnings, meta.year)
         found = figures_of(doc, decisions.labels)
         indicators = indicators_of(doc, found)

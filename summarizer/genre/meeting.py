@@ -11,13 +11,12 @@ fields copied its prompt's examples and took the term's first year for the year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 
+from ..schema import Meta
 from . import rule
 
 __all__ = [
-    "MeetingFacts",
     "meeting_date",
     "meeting_no",
     "read_meeting_facts",
@@ -74,22 +73,6 @@ def _name_after(text: str, at: int) -> str | None:
         if len(words) == 4:
             break
     return " ".join(w for w, _ in words) or None
-
-
-@dataclass(frozen=True)
-class MeetingFacts:
-    """Everything of :class:`summarizer.schema.Meta`; None where the text is silent."""
-
-    unit_name: str | None = None
-    unit_kind: str | None = None
-    province: str | None = None
-    body: str | None = None
-    meeting_no: int | None = None
-    term: str | None = None
-    meeting_date: date | None = None
-    period: str | None = None
-    period_months: int | None = None
-    year: int | None = None
 
 
 def _norm_kind(word: str) -> str:
@@ -298,7 +281,7 @@ def meeting_date(head: str, period_year: int | None, period_months: int | None) 
         return None
 
 
-def read_meeting_facts(text: str) -> MeetingFacts:
+def read_meeting_facts(text: str) -> Meta:
     """Every meta field a report's opening states (NFC text)."""
     head = text[:HEAD_CHARS]
     fallback = report_year(text)
@@ -307,7 +290,7 @@ def read_meeting_facts(text: str) -> MeetingFacts:
         period, months, year = reviewed_period(text, fallback)
     year = year or fallback
     name, kind, province, body = unit_and_body(head)
-    return MeetingFacts(
+    return Meta(
         unit_name=name,
         unit_kind=kind,
         province=province,
