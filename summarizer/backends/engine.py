@@ -30,7 +30,7 @@ from .choice import ChoiceWalk, PathMemory, TokenTable
 from .draft import Drafter
 from .lanes import Job, Live, Outcome
 from .plan import Lane, plan_batch, split_plan
-from .prefix_cache import PrefixCache, shared_prefixes
+from .prefix_cache import PrefixCache, common_length, shared_prefixes
 from .threads import ThreadChooser
 
 __all__ = ["Engine", "EngineStats"]
@@ -267,7 +267,7 @@ class Engine:
         cells = 0
         previous: Sequence[int] = ()
         for key, job in candidates:
-            add = len(job.prompt) - _common(previous, job.prompt) + job.cells()
+            add = len(job.prompt) - common_length(previous, job.prompt) + job.cells()
             if len(fits) < len(self._free) and cells + add <= free:
                 fits.append((key, job))
                 cells += add
@@ -469,14 +469,6 @@ class Engine:
         self.recent.drop_all()
         self._groups.clear()
         self._llama.llama_memory_clear(self.memory, True)
-
-
-def _common(a: Sequence[int], b: Sequence[int]) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i] == b[i]:
-        i += 1
-    return i
 
 
 def _too_long(tokens: int, n_ctx: int) -> str:

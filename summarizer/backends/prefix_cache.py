@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Keeper", "PrefixCache", "shared_prefixes"]
+__all__ = ["Keeper", "PrefixCache", "common_length", "shared_prefixes"]
 
 
 @dataclass
@@ -27,7 +27,8 @@ class Keeper:
     used: int = 0
 
 
-def _common(a: Sequence[int], b: Sequence[int]) -> int:
+def common_length(a: Sequence[int], b: Sequence[int]) -> int:
+    """How many leading tokens two token sequences share."""
     n = min(len(a), len(b))
     i = 0
     while i < n and a[i] == b[i]:
@@ -53,7 +54,7 @@ class PrefixCache:
         best: Keeper | None = None
         length = 0
         for keeper in self.keepers:
-            n = _common(keeper.tokens, tokens)
+            n = common_length(keeper.tokens, tokens)
             if n > length:
                 best, length = keeper, n
         if best is not None:
@@ -67,7 +68,7 @@ class PrefixCache:
         total = 0
         previous: tuple[int, ...] = ()
         for path in paths:
-            total += len(path) - _common(previous, path)
+            total += len(path) - common_length(previous, path)
             previous = path
         return total
 
@@ -110,7 +111,7 @@ def shared_prefixes(prompts: Sequence[Sequence[int]], min_length: int) -> list[t
     ordered = sorted(tuple(p) for p in prompts)
     found = set()
     for a, b in itertools.pairwise(ordered):
-        n = _common(a, b)
+        n = common_length(a, b)
         if n >= min_length and n < max(len(a), len(b)):
             found.add(a[:n])
     return [p for p in found if not any(q != p and q[: len(p)] == p for q in found)]
