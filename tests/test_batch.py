@@ -420,13 +420,18 @@ def test_one_report_is_compared_with_nothing(
     assert "Chưa có hai báo cáo cùng loại kỳ" in comparison  # and the reason is said
 
 
+def _same_stem_in_two_folders(root: Path) -> None:
+    """``root/a/x.txt`` and ``root/b/x.txt``: two reports with one file name."""
+    text = DEV_REPORTS[0].read_text(encoding="utf-8")
+    for folder in ("a", "b"):
+        (root / folder).mkdir()
+        (root / folder / "x.txt").write_text(text, "utf-8")
+
+
 def test_same_stems_are_told_apart_by_their_output_names(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
 ) -> None:
-    text = DEV_REPORTS[0].read_text(encoding="utf-8")
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+    _same_stem_in_two_folders(tmp_path)
     out = tmp_path / "out"
     code, stdout, _ = run(
         ["batch", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(out), "-q"], capsys
@@ -512,10 +517,7 @@ def test_batch_cassette_must_be_a_folder(
 def test_same_stems_record_into_their_own_cassettes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], fake_cli: list[Path | None]
 ) -> None:
-    text = DEV_REPORTS[0].read_text(encoding="utf-8")
-    for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "x.txt").write_text(text, "utf-8")
+    _same_stem_in_two_folders(tmp_path)
     tapes = tmp_path / "tapes"
     argv = ["batch", str(tmp_path / "a"), str(tmp_path / "b"), "-o", str(tmp_path / "out")]
     assert run([*argv, "-q", "--cassette", str(tapes), "--record", "all"], capsys)[0] == 0

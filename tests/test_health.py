@@ -154,15 +154,21 @@ def test_a_thin_summary_exits_0_with_one_warning(
     )
 
 
+def _one_report_folder(root: Path) -> Path:
+    """A folder holding one report, ``r.txt``."""
+    folder = root / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(REPORT, encoding="utf-8")
+    return folder
+
+
 def test_batch_fails_unusable_reports_and_never_caches_them(
     fake_openai: FakeOpenAIServer,
     quick: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(REPORT, encoding="utf-8")
+    folder = _one_report_folder(tmp_path)
     out = tmp_path / "out"
     argv = ["batch", str(folder), "-o", str(out), "-q", "-f", "md,json"]
     with FakeOpenAIServer(default=malformed("content")) as broken:
@@ -182,9 +188,7 @@ def test_the_cache_key_holds_the_endpoint(
     capsys: pytest.CaptureFixture[str],
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(REPORT, encoding="utf-8")
+    folder = _one_report_folder(tmp_path)
     argv = ["batch", str(folder), "-o", str(tmp_path / "out"), "-q", "-f", "json"]
     with FakeOpenAIServer() as first:
         assert run_cli([*argv, "--base-url", first.base_url]) == 0
