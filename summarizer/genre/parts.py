@@ -20,6 +20,7 @@ __all__ = [
     "allowed_labels",
     "limitation_opening",
     "opens_with_the_coming_period",
+    "opens_with_the_reviewed_period",
     "smooth_parts",
 ]
 
@@ -45,6 +46,10 @@ def _argmax_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]
     return {pid: max(dist, key=lambda p: dist[p]) for pid, dist in rows}
 
 
+#: The probability at which the model's part for a paragraph is kept whatever its neighbours.
+SURE = 0.8
+
+
 @rule(off=_argmax_parts)
 def smooth_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]:
     """Reports move through their parts in long stretches: the review (results, then
@@ -52,7 +57,10 @@ def smooth_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]:
     meeting (protocol, captions, speakers) anywhere between them without breaking the
     stretch. So a lone review paragraph between two coming ones (or the reverse) follows its
     neighbours, meeting paragraphs skipped; and a report opens with its review, so a lone
-    coming paragraph before the first review one is review too.
+    coming paragraph before the first review one is review too. Smoothing corrects the
+    model's doubtful calls, not its sure ones: a paragraph whose part has a probability of
+    at least ``SURE`` keeps it (news reports do alternate: a lede on the coming months,
+    then the results, then a speaker's directions).
 
     ``rows`` is (paragraph id, probability of each part) in report order; each paragraph
     starts from its most probable part. (Reading the whole sequence with the probabilities,
@@ -61,8 +69,9 @@ def smooth_parts(rows: list[tuple[int, Mapping[str, float]]]) -> dict[int, str]:
     parts = _argmax_parts(rows)
     order = [pid for pid, _ in rows if parts[pid] in ("review", "coming")]
     decided = ["review"] + [parts[pid] for pid in order]
+    sure = {pid for pid, dist in rows if max(dist.values()) >= SURE}
     for i in range(1, len(decided) - 1):
-        if decided[i - 1] == decided[i + 1] != decided[i]:
+        if decided[i - 1] == decided[i + 1] != decided[i] and order[i - 1] not in sure:
             parts[order[i - 1]] = decided[i - 1]
     return parts
 
@@ -112,6 +121,20 @@ def opens_with_the_coming_period(opening: str, reviewed_year: int | None) -> boo
     return bool(year and reviewed_year and int(year.group(1)) > reviewed_year)
 
 
+_REVIEWED_PERIOD = re.compile(
+    r"^(?:(?:trong|qua|sau)\s+)?(?:\d{1,2}|ba|sáu|chín)\s+tháng\s+(?:đầu\s+năm|qua|vừa qua)"
+    r"|^(?:trong\s+)?quý\s+(?:IV|III|II|I|[1-4])\b(?!\s+tới)",
+    re.IGNORECASE,
+)
+
+
+@rule(off=False)
+def opens_with_the_reviewed_period(opening: str) -> bool:
+    """A paragraph that opens by naming the months under review ("6 tháng đầu năm 2023, ...",
+    "Trong 9 tháng qua, ...", "Quý III, ...") reviews them, however the model read it."""
+    return bool(_REVIEWED_PERIOD.match(opening.strip()))
+
+
 def _opening(text: str) -> str:
     """The first sentence of a paragraph (up to its first full stop)."""
     return re.split(r"(?<=[.!?…])\s", text, maxsplit=1)[0]
@@ -124,9 +147,10 @@ def apply_part_rules(
 ) -> dict[int, str]:
     """Each paragraph's part from the model's probabilities (``answers``; headings have
     none) and the genre's part rules, in order: a lone paragraph follows its neighbours, then
-    the opening has the last word: one opening with limitations stays in the review, one
-    opening with the coming period sets directions. ``paragraphs`` is (id, text) in report
-    order; those without an answer (headings) get "heading"."""
+    the opening has the last word: one opening with limitations or with the months under
+    review reviews the period, one opening with the coming period sets directions.
+    ``paragraphs`` is (id, text) in report order; those without an answer (headings) get
+    "heading"."""
     rows = [(pid, answers[pid]) for pid, _ in paragraphs if pid in answers]
     result = smooth_parts(rows)
     for pid, text in paragraphs:
@@ -134,7 +158,9 @@ def apply_part_rules(
             result[pid] = "heading"
             continue
         opening = _opening(text)  # what the opening says has the last word
-        if result[pid] == "coming" and limitation_opening(opening):
+        if (result[pid] != "review" and opens_with_the_reviewed_period(opening)) or (
+            result[pid] == "coming" and limitation_opening(opening)
+        ):
             result[pid] = "review"
         elif result[pid] == "review" and opens_with_the_coming_period(opening, reviewed_year):
             result[pid] = "coming"
