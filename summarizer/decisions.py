@@ -13,10 +13,12 @@ a request; at the end of a year a result short of its plan is a shortcoming.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .genre.labels import (
+    an_award_given,
     continues_directions,
     follows_a_request,
     is_lead_in,
@@ -78,6 +80,13 @@ def parts_of(
     return apply_part_rules(dists, rows, reviewed_year)
 
 
+def _sentence_before(doc: Document, clause: Segment) -> str:
+    """The sentence a clause continues: its paragraph's text from the last full stop before
+    the clause up to it ("" when the clause opens a sentence)."""
+    before = doc.text[doc.paragraphs[clause.paragraph_id].start : clause.start]
+    return re.split(r"[.!?…]\s", before)[-1]
+
+
 def label_plan(doc: Document, parts: Mapping[int, str]) -> dict[int, str | tuple[str, ...]]:
     """Per clause: the label a rule decides, or the labels left open for the model to choose."""
     plan: dict[int, str | tuple[str, ...]] = {}
@@ -91,7 +100,8 @@ def label_plan(doc: Document, parts: Mapping[int, str]) -> dict[int, str | tuple
             part == "heading"
             or too_short_to_judge(clause.text)
             or is_lead_in(clause.text)
-            or what_the_meeting_did(clause.text)
+            or what_the_meeting_did(clause.text, _sentence_before(doc, clause))
+            or an_award_given(clause.text)
         ):
             plan[clause.id] = "other"
         elif continues_directions(part, first is clause) and not what_the_meeting_did(

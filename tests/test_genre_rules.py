@@ -54,21 +54,46 @@ def _sure(part: str, p: float = 0.95) -> dict[str, float]:
     return {q: (p if q == part else rest) for q in ("review", "coming", "meeting")}
 
 
-def test_a_lone_paragraph_follows_its_neighbours() -> None:
+def test_a_lone_doubtful_paragraph_follows_its_neighbours() -> None:
     parts = ["meeting", "review", "coming", "review", "review", "coming"]
-    rows = [(i, _sure(p)) for i, p in enumerate(parts)]
+    rows = [(i, _sure(p, 0.6 if i == 2 else 0.95)) for i, p in enumerate(parts)]
     assert smooth_parts(rows) == dict(enumerate(["meeting"] + ["review"] * 4 + ["coming"]))
     # a meeting paragraph does not break the stretch it sits in
     stretch = ["coming", "coming", "meeting", "review", "coming"]
-    rows = [(i, _sure(p)) for i, p in enumerate(stretch)]
+    rows = [(i, _sure(p, 0.6 if i == 3 else 0.95)) for i, p in enumerate(stretch)]
     assert smooth_parts(rows) == dict(
         enumerate(["coming", "coming", "meeting", "coming", "coming"])
     )
     # a report opens with its review
-    first = [(0, _sure("coming")), (1, _sure("review"))]
+    first = [(0, _sure("coming", 0.6)), (1, _sure("review"))]
     assert smooth_parts(first) == {0: "review", 1: "review"}
     with disabled("smooth_parts"):
         assert smooth_parts(first) == {0: "coming", 1: "review"}
+
+
+def test_a_paragraph_the_model_is_sure_of_keeps_its_part() -> None:
+    # a news report alternates: lede on the coming months, results, a speaker's directions
+    parts = ["coming", "review", "coming", "review", "coming"]
+    sure = [(i, _sure(p, 0.9)) for i, p in enumerate(parts)]
+    assert smooth_parts(sure) == dict(enumerate(parts))
+    doubtful = [(i, _sure(p, 0.9 if i != 3 else 0.5)) for i, p in enumerate(parts)]
+    assert smooth_parts(doubtful)[3] == "coming"
+
+
+def test_a_paragraph_opening_with_the_months_under_review_reviews_them() -> None:
+    from summarizer.genre.parts import opens_with_the_reviewed_period
+
+    assert opens_with_the_reviewed_period("6 tháng đầu năm 2031, với sự nỗ lực của các cấp")
+    assert opens_with_the_reviewed_period("Trong 9 tháng qua, xã Đông Liêm đã tập trung")
+    assert opens_with_the_reviewed_period("Quý III, thu ngân sách đạt 12 tỷ đồng")
+    assert not opens_with_the_reviewed_period("6 tháng cuối năm 2031, xã tập trung")
+    assert not opens_with_the_reviewed_period("Quý IV tới, huyện tập trung thu ngân sách")
+    assert not opens_with_the_reviewed_period("Kết quả 6 tháng đầu năm cho thấy")
+    paragraphs = [(0, "6 tháng đầu năm 2031, với sự nỗ lực của các cấp, xã đạt nhiều kết quả.")]
+    doubtful = {0: {"review": 0.3, "coming": 0.2, "meeting": 0.5}}
+    assert apply_part_rules(doubtful, paragraphs, 2031) == {0: "review"}
+    with disabled("opens_with_the_reviewed_period"):
+        assert apply_part_rules(doubtful, paragraphs, 2031) == {0: "meeting"}
 
 
 def test_limitations_open_a_review_paragraph_not_a_direction() -> None:
@@ -95,6 +120,10 @@ def test_clause_rules() -> None:
     assert too_short_to_judge("Ảnh: Minh Anh") and not too_short_to_judge("Thu ngân sách tăng khá")
     assert states_a_limit("giải ngân vốn đầu tư công đạt thấp")
     assert not states_a_limit("Công tác xây dựng Đảng được tăng cường")
+    # a difficulty overcome is not a limit; one still there after it is
+    assert not states_a_limit("chủ động tháo gỡ, giải quyết các khó khăn, vướng mắc cho hộ dân.")
+    assert states_a_limit("đã khắc phục hậu quả bão số 3 nhưng tiến độ còn chậm")
+    assert states_a_limit("chưa kịp thời khắc phục những vi phạm về đất đai")
     assert continues_directions("coming", opens_paragraph=False)
     assert not continues_directions("coming", opens_paragraph=True)
     assert not continues_directions("review", opens_paragraph=False)
@@ -137,3 +166,31 @@ def test_a_request_allows_a_task_anywhere_and_protocol_is_nothing() -> None:
         "Các đại biểu đã thảo luận, thống nhất tập trung khắc phục hạn chế."
     )
     assert not what_the_meeting_did("Hội nghị thống nhất tập trung thu hoạch lúa mùa.")
+    # the meeting named after a dateline, and verbs of its agenda listed together
+    assert what_the_meeting_did(
+        "Ngày 4 tháng 8 năm 2031, Hội nghị Ban Thường vụ Đảng ủy xã Đông Liêm lần thứ 9 đã "
+        "biểu quyết thông qua nghị quyết chuyên đề"
+    )
+    assert what_the_meeting_did(
+        "Tại phiên họp, đại biểu đã sôi nổi thảo luận, thống nhất dự thảo kế hoạch năm 2032."
+    )
+    # a clause going on with the meeting's agenda, without a subject of its own
+    before = "Hội nghị cũng đã thông qua 2 tờ trình về đầu tư công; "
+    assert what_the_meeting_did("bàn giải pháp thực hiện nhiệm vụ quý IV.", before)
+    assert not what_the_meeting_did("bàn giải pháp thực hiện nhiệm vụ quý IV.")
+    assert not what_the_meeting_did("bàn giao mặt bằng cho nhà đầu tư.", before)
+    assert not what_the_meeting_did("Huyện bàn giải pháp thực hiện nhiệm vụ quý IV.", before)
+
+
+def test_an_award_given_at_the_meeting_is_ceremony() -> None:
+    from summarizer.genre.labels import an_award_given
+
+    assert an_award_given("Khen thưởng cho các chi bộ hoàn thành xuất sắc nhiệm vụ năm 2031.")
+    assert an_award_given(
+        "Dịp này, UBND huyện đã tặng Giấy khen cho 9 tập thể, 14 cá nhân có thành tích xuất sắc."
+    )
+    assert not an_award_given("Năm 2031, xã được tặng Bằng khen vì có thành tích xuất sắc.")
+    assert not an_award_given("Cần kịp thời khen thưởng các cá nhân có thành tích xuất sắc.")
+    assert not an_award_given("Làm tốt công tác thi đua, khen thưởng.")
+    with disabled("an_award_given"):
+        assert not an_award_given("Khen thưởng cho các chi bộ hoàn thành xuất sắc nhiệm vụ.")

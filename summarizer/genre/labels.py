@@ -14,6 +14,7 @@ from .cues import has_cue
 __all__ = [
     "LIMITS",
     "REQUESTS",
+    "an_award_given",
     "continues_directions",
     "follows_a_request",
     "is_lead_in",
@@ -103,8 +104,20 @@ def too_short_to_judge(clause: str) -> bool:
 @rule(off=True)
 def states_a_limit(clause: str) -> bool:
     """A shortcoming is worded as one: a limit, a lack, a delay or a difficulty ("còn chậm",
-    "chưa đạt", "khó khăn", "đạt thấp"); a clause with no such word is not a shortcoming."""
-    return has_cue(clause, LIMITS)
+    "chưa đạt", "khó khăn", "đạt thấp"); a clause with no such word is not a shortcoming.
+    A difficulty that is overcome ("kịp thời khắc phục, tháo gỡ khó khăn, vướng mắc") is not
+    a limit: the words after such a verb, up to where the clause says something else of its
+    own ("còn", "chưa", "nhưng", ...), do not count."""
+    return has_cue(_OVERCOME.sub(lambda m: "·" * len(m.group()), clause), LIMITS)
+
+
+#: A verb of overcoming and its object: at most ten syllables, up to a full stop, a semicolon
+#: or a word that starts a statement of its own.
+_OVERCOME = re.compile(
+    r"(?<![^\W\d_])(?:khắc phục|giải quyết|tháo gỡ|vượt qua|ứng phó)(?![^\W\d_])"
+    r"(?:[\s,]+(?!(?:còn|chưa|vẫn|nhưng|song|tuy nhiên|không)(?![^\W\d_]))[^\s,.;:]+){0,10}",
+    re.IGNORECASE,
+)
 
 
 @rule(off=False)
@@ -166,12 +179,27 @@ def states_a_request(clause: str) -> bool:
     return has_cue(clause, _ASKS)
 
 
+#: What a meeting does with its reports: hear, discuss, agree, assess, vote ("bàn", to
+#: discuss, is not "bàn giao", to hand over).
+_AGENDA = (
+    r"(?:thông qua|nghe|thảo luận|cho ý kiến|góp ý|tham gia ý kiến|biểu quyết|bỏ phiếu|"
+    r"xem xét|nghiên cứu|đánh giá|thống nhất|bàn(?! giao)|phân tích|làm rõ)(?![^\W\d_])"
+)
+_AGENDA_LIST = (
+    rf"(?:(?:tập trung|sôi nổi|dân chủ|tích cực)\s+)?{_AGENDA}(?:\s*(?:,|và)\s*{_AGENDA})*"
+)
+#: Who does it: the meeting ("Hội nghị Ban Chấp hành ... lần thứ 13", after a dateline), the
+#: session or the delegates ("Tại hội nghị, các đại biểu ...").
 _PROTOCOL = re.compile(
-    r"^(?:(?:tại|trong)\s+(?:buổi\s+|khuôn khổ\s+)?(?:hội nghị|phiên họp|buổi làm việc)"
-    r"[^,]*,\s*)?(?:hội nghị|phiên họp|các đại biểu|đại biểu)\s+(?:cũng\s+)?(?:đã\s+)?"
-    r"(?:thông qua|nghe|thảo luận|cho ý kiến|góp ý|tham gia ý kiến|biểu quyết|bỏ phiếu|xem xét)",
+    r"^(?:(?:sáng|chiều|tối)?\s*ngày\s[^,;]{1,30},\s*)?"
+    r"(?:(?:tại|trong)\s+(?:buổi\s+|khuôn khổ\s+)?(?:hội nghị|phiên họp|buổi làm việc)"
+    r"[^,]*,\s*)?(?:hội nghị(?:\s[^,.;:]{0,80}?)?|phiên họp|các đại biểu|đại biểu)\s+"
+    rf"(?:cũng\s+)?(?:đã\s+)?{_AGENDA_LIST}",
     re.IGNORECASE,
 )
+#: A clause going on with the meeting's agenda, its subject said earlier in the sentence
+#: ("Hội nghị đã thông qua ...; bàn giải pháp ...").
+_MORE_AGENDA = re.compile(rf"^{_AGENDA_LIST}", re.IGNORECASE)
 _DIRECTIONS = (
     "phấn đấu",
     "khắc phục",
@@ -185,9 +213,33 @@ _DIRECTIONS = (
 
 
 @rule(off=False)
-def what_the_meeting_did(clause: str) -> bool:
-    """What the meeting itself did ("Hội nghị cũng đã thông qua các báo cáo ...", "Các đại
-    biểu đã thảo luận, góp ý ...") is protocol, not a result or a task, unless the clause
-    goes on to a direction ("..., phấn đấu hoàn thành ...")."""
-    match = _PROTOCOL.match(clause.strip())
-    return match is not None and not has_cue(clause.strip()[match.end() :], _DIRECTIONS)
+def what_the_meeting_did(clause: str, sentence_before: str = "") -> bool:
+    """What the meeting itself did ("Hội nghị cũng đã thông qua các báo cáo ...", "Tại hội
+    nghị, các đại biểu đã tập trung thảo luận, thống nhất ...") is protocol, not a result or
+    a task, and so is a clause that goes on with the agenda of such a sentence without a
+    subject of its own ("...; bàn giải pháp và đề ra phương hướng ..."; ``sentence_before``
+    is the sentence up to the clause), unless the clause goes on to a direction ("...,
+    phấn đấu hoàn thành ...")."""
+    said = clause.strip()
+    match = _PROTOCOL.match(said)
+    if match is None and _PROTOCOL.match(sentence_before.strip()) and said[:1].islower():
+        match = _MORE_AGENDA.match(said)
+    return match is not None and not has_cue(said[match.end() :], _DIRECTIONS)
+
+
+#: "khen thưởng", "trao tặng Giấy khen", "tặng Bằng khen", "biểu dương" ... for a record of
+#: achievement; not received ("được tặng Bằng khen" is a result).
+_AWARD = re.compile(
+    r"^(?:(?!được|nhận)[^.;:]){0,60}?(?<![^\W\d_])(?:khen thưởng|trao(?: tặng)?|tặng|biểu dương)"
+    r"(?![^\W\d_])[^.;]{0,120}?(?:thành tích|hoàn thành xuất sắc|xuất sắc)",
+    re.IGNORECASE,
+)
+
+
+@rule(off=False)
+def an_award_given(clause: str) -> bool:
+    """The meeting closes by honouring those who did well ("Dịp này, huyện đã tặng Giấy khen
+    cho 12 tập thể có thành tích xuất sắc", "Khen thưởng cho các chi bộ hoàn thành xuất sắc
+    nhiệm vụ"): a ceremony, neither a result of the period nor a task, unless it is asked for
+    ("cần kịp thời khen thưởng ...")."""
+    return _AWARD.match(clause.strip()) is not None and not has_cue(clause, _ASKS)
