@@ -314,6 +314,26 @@ def test_html_bars_mark_plans_below_and_met() -> None:
     assert "<script" not in html and "<img" not in html and "url(" not in css
 
 
+def test_a_threshold_is_said_as_one_and_gets_no_bar() -> None:
+    said = [Evidence(quote="x", start=0, end=1)]
+    floor = PlanPct(pct=75, basis="kế hoạch trở lên")  # "đều đạt từ 75% kế hoạch trở lên"
+    summary = ReportSummary(
+        meta=Meta(),
+        run=RUN,
+        indicators=[
+            Indicator(
+                name="Số chỉ tiêu", value=31, unit="chỉ tiêu", plan_pct=[floor], evidence=said
+            ),
+            Indicator(name="Thu", value=9, plan_pct=[PlanPct(pct=48, basis="KH")], evidence=said),
+        ],
+    )
+    html = render_briefing(summary, "html")
+    md = render_briefing(summary, "md")
+    assert isinstance(html, str) and isinstance(md, str)
+    assert "từ 75% kế hoạch trở lên" in md and "từ 75% kế hoạch trở lên" in html
+    assert re.findall(r'<span class="bar (below|met)"', html) == ["below"]  # Thu's only
+
+
 # --- docx ---------------------------------------------------------------------------------
 
 

@@ -29,7 +29,10 @@ BAR_CSS = Markup(
 
 
 def bar_html(plan: PlanCell) -> Markup:
-    """The bar of one plan percentage (numbers only, so nothing to escape)."""
+    """The bar of one plan percentage (numbers only, so nothing to escape); none for a
+    threshold ("từ 70% kế hoạch trở lên"), which no figure is measured against."""
+    if plan.threshold:
+        return Markup("")
     kind = "bar below" if plan.below else "bar met"
     return Markup(
         f'<span class="{kind}" aria-hidden="true"><i style="width: {plan.bar_width}%"></i></span>'

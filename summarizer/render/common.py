@@ -7,6 +7,7 @@ Which rows and bullets a briefing shows is decided once, for every format, in :m
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -154,6 +155,8 @@ class PlanCell:
 
     pct: float
     text: str
+    #: "đạt từ 70% kế hoạch trở lên": a bar every figure reached, not how far one got; no bar
+    threshold: bool = False
 
     @property
     def below(self) -> bool:
@@ -183,12 +186,19 @@ class IndicatorRow:
         return (self.name, self.value, self.plan, self.same_period)
 
 
+#: A basis that makes its percentage a floor: "kế hoạch trở lên" (or more), "trở xuống".
+_THRESHOLD = re.compile(r"\btrở\s+(?:lên|xuống)\s*$", re.IGNORECASE)
+
+
 def plan_cells(ind: Indicator) -> tuple[PlanCell, ...]:
-    """Every "đạt X% <basis>" of the figure, as written: "82,7% dự toán tỉnh giao"."""
-    return tuple(
-        PlanCell(pct=p.pct, text=f"{format_pct(p.pct)} {p.basis.strip()}".strip())
-        for p in ind.plan_pct
-    )
+    """Every "đạt X% <basis>" of the figure, as written: "82,7% dự toán tỉnh giao"; a threshold
+    as one ("từ 70% kế hoạch trở lên")."""
+    cells = []
+    for p in ind.plan_pct:
+        text = f"{format_pct(p.pct)} {p.basis.strip()}".strip()
+        threshold = bool(_THRESHOLD.search(p.basis))
+        cells.append(PlanCell(p.pct, f"từ {text}" if threshold else text, threshold))
+    return tuple(cells)
 
 
 def indicator_row(ind: Indicator, words: int | None = None) -> IndicatorRow:
