@@ -34,6 +34,7 @@ __all__ = [
     "W",
     "breakdown_parent",
     "clause_subject",
+    "count_of_what_comes_before",
     "enumeration_start",
     "name_parts",
 ]
@@ -53,14 +54,21 @@ class NameParts:
     head: str = ""  # a measure word restored from the series or the unit ("Diện tích")
     suffix: str = ""  # how to read the numbers ("thực hiện/kế hoạch")
     parent: str = ""  # the whole a "trong đó" part belongs to ("tổng thu ngân sách")
+    #: the count is not the object of the words before it: "Số <counted> <before>"
+    counted_first: bool = False
 
     def text(self) -> str:
         words = [self.head, self.before]
         if self.counted and not re.search(
             rf"(?<!{W}){re.escape(self.counted)}(?!{W})", self.before, re.IGNORECASE
         ):
-            words.append(self.counted)
-        words.append(self.after)
+            if self.counted_first and self.before:  # what is counted, then what it is of
+                lowered = self.before[:1].lower() + self.before[1:]
+                words = [self.head, "Số", self.counted, self.after, lowered]
+            else:
+                words += [self.counted, self.after]
+        else:
+            words.append(self.after)
         name = " ".join(" ".join(w for w in words if w).split())
         name = re.sub(r"\s+([,:;)])", r"\1", name).strip(" ,;:-–")
         parent = f"trong {self.parent[:1].lower()}{self.parent[1:]}" if self.parent else ""
@@ -217,6 +225,30 @@ def _shorten(words: str, limit: int) -> str:
     return words[: cuts[-1]] if cuts else words
 
 
+#: Words between a phrase and a count that is not its object: "giải quyết việc làm cho 2.425
+#: lao động", "luân chuyển cán bộ đối với 24 đồng chí", "nhiệm vụ phát triển kinh tế (11 chỉ
+#: tiêu)", "việc xuất khẩu lao động bị ảnh hưởng, chỉ có 55 người".
+_NOT_AN_OBJECT = re.compile(
+    r"(?:(?<!\w)(?:cho|đối với|với)|\(|,\s*(?:chỉ\s+|mới\s+)?(?:có|còn|đạt))\s*$", re.IGNORECASE
+)
+#: Counters of cases, never the object a verb acts on: "xử phạt 25 trường hợp".
+_CASES = re.compile(r"^(?:trường hợp|vụ|vụ việc|lượt)$", re.IGNORECASE)
+#: Where a subject's own statement starts, before a count said apart ("..., chỉ có 55 người").
+_PREDICATE = re.compile(r"\s(?:bị|được|đã|vẫn|còn|gặp)\s.*$", re.IGNORECASE)
+
+
+@rule(off=False)
+def count_of_what_comes_before(raw_before: str, counted: str, before: str) -> bool:
+    """A count is named "Số <counted> <words before it>" when it is not the object of those
+    words ("Số lao động giải quyết việc làm", not "Giải quyết việc làm lao động"): the words
+    reach it through "cho", "đối với", a bracket or a comma ("..., chỉ có 55 người"), or it
+    counts cases ("Số trường hợp xử phạt vi phạm hành chính"). ``raw_before`` is the text
+    before the number, ``before`` the words kept of it."""
+    if not counted or not before:
+        return False
+    return bool(_NOT_AN_OBJECT.search(raw_before) or _CASES.match(counted))
+
+
 def name_parts(
     clause: str, head: int, at: int, value_end: int | None, unit: str | None
 ) -> NameParts:
@@ -241,7 +273,19 @@ def name_parts(
     if not (before or counted or after):
         before = clause_subject(clause)
     parent = breakdown_parent(clause[:at])
-    return NameParts(before=before, counted=counted, after=after, frame=frame, parent=parent)
+    first = count_of_what_comes_before(raw, counted, before)
+    if first:
+        before = re.sub(r"^việc\s+", "", before, flags=re.IGNORECASE)
+        if re.search(r",\s*\S*\s*\S*\s*$", raw):  # the subject of a statement said apart
+            before = _PREDICATE.sub("", before)
+    return NameParts(
+        before=before,
+        counted=counted,
+        after=after,
+        frame=frame,
+        parent=parent,
+        counted_first=first,
+    )
 
 
 #: Classifiers count what the words before them name ("Tổng đàn gia súc 51.000 con").
