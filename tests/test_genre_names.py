@@ -191,9 +191,18 @@ def test_breakdown_parent() -> None:
 
 
 def test_clause_subject() -> None:
-    clause = "Tỷ lệ giải ngân vốn đầu tư công do xã quản lý thấp, đến nay mới đạt 41% KH"
-    assert clause_subject(clause) == "Tỷ lệ giải ngân vốn đầu tư công do xã quản lý thấp"
-    assert name(clause + ".") == "Tỷ lệ giải ngân vốn đầu tư công do xã quản lý thấp"
+    clause = (
+        "Tỷ lệ giải ngân vốn sự nghiệp bảo vệ môi trường do các xã quản lý thấp, đến nay mới "
+        "đạt 41% KH"
+    )
+    subject = "Tỷ lệ giải ngân vốn sự nghiệp bảo vệ môi trường do các xã quản lý"  # not "thấp"
+    assert clause_subject(clause) == subject
+    assert name(clause + ".") == subject
+    # a shorter subject is reached back to over the comma, and is cut the same way
+    assert name("Tỷ lệ giải ngân vốn sự nghiệp thấp, đến nay mới đạt 41% KH.") == (
+        "Tỷ lệ giải ngân vốn sự nghiệp"
+    )
+    assert clause_subject("Thu ngân sách xã còn chậm, mới đạt 35% dự toán") == "Thu ngân sách xã"
     with disabled("clause_subject"):
         assert name(clause + ".") == "Số liệu"
 

@@ -36,6 +36,7 @@ LEAD = re.compile(
 )
 TRAIL = re.compile(
     r"(?:\s+(?:ước tính|ước đạt|ước|đạt được|đạt|là|có thêm|có|được|lên|còn|đã|với|đối với|"
+    r"(?:tính )?đến nay|hiện nay|"
     r"bằng|tới|khoảng|trên|hơn|gần|đến|cho|xong|thực hiện|chỉ có|chỉ|tính|hiện|"
     r"từ|chiếm|sẽ|tại|dự kiến|tăng|giảm|chỉ đạt|mới đạt|xấp xỉ|dưới|ít nhất|tối thiểu|"
     r"và|hoặc|trong|của|là|[,;:(\-–]))+\s*$",

@@ -171,9 +171,18 @@ def _word_count(words: str) -> int:
     return len(_WORDS.findall(words))
 
 
+#: What a clause says of its subject before a comma: "Tỷ lệ giải ngân thấp, đến nay ...".
+_JUDGED = re.compile(
+    r"\s+(?:(?:còn|rất|quá|vẫn|đạt)\s+)?(?:thấp|chậm)(?=\s*(?:,|$))|"
+    r"\s+(?:còn|rất|quá|vẫn|đạt)\s+cao(?=\s*(?:,|$))",
+    re.IGNORECASE,
+)
+
+
 def _clean_before(before: str) -> tuple[str, str]:
-    """(words, deadline) from the raw text between a figure's start and its number."""
-    before = before.replace("\n", " ")
+    """(words, deadline) from the raw text between a figure's start and its number; what the
+    clause says of its subject ("thấp", "còn chậm") is not part of the name."""
+    before = _JUDGED.sub("", before.replace("\n", " "))
     before = before[len(preamble_cut(before)) :].strip()
     frame = ""
     cut = deadline_frame(before)
@@ -328,8 +337,9 @@ def breakdown_parent(lead: str) -> str:
 def clause_subject(clause: str) -> str:
     """A figure whose own words name nothing ("..., đến nay mới đạt 32% KH") is what its
     clause is about: the words before the clause's first comma ("Tỷ lệ giải ngân vốn đầu tư
-    công thấp, đến nay mới đạt 32% KH"), without leading frames; at most 16 words, cut before
-    "của", "do" ... rather than inside a phrase."""
+    công thấp, đến nay mới đạt 32% KH"), without leading frames and without what the clause
+    says of it ("thấp", "còn chậm"); at most 16 words, cut before "của", "do" ... rather than
+    inside a phrase."""
     first = re.split(r"[,;:]|\s\d", clause, maxsplit=1)[0]
     words, _ = _clean_before(first)
     return _shorten(words, 16)
