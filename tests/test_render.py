@@ -155,6 +155,9 @@ def test_heading_line(pair: tuple[ReportSummary, str]) -> None:
         "Huyện Hậu Lộc — 6 tháng đầu năm 2023 — Hội nghị BCH Đảng bộ huyện lần thứ 17, khóa XXVII"
     )
     assert heading_line(Meta()) == ""
+    # a period written without its year ("6 tháng") is shown with the year the report reviews
+    assert heading_line(Meta(period="6 tháng", year=2031)) == "6 tháng năm 2031"
+    assert heading_line(Meta(period="9 tháng năm 2031", year=2031)) == "9 tháng năm 2031"
     assert heading_line(Meta(unit_name="Cẩm Xuyên", unit_kind="huyện", province="Hà Tĩnh")) == (
         "Huyện Cẩm Xuyên (Hà Tĩnh)"
     )

@@ -101,7 +101,12 @@ def heading_line(meta: Meta) -> str:
             unit = f"{unit} ({meta.province.strip()})"
         parts.append(_capitalize(unit))
     if meta.period:
-        parts.append(meta.period.strip())
+        period = meta.period.strip()
+        if meta.year and str(meta.year) not in period:  # "6 tháng" as written, of 2023
+            period = (
+                f"{period} {meta.year}" if period.endswith("năm") else f"{period} năm {meta.year}"
+            )
+        parts.append(period)
     if meta.body or meta.meeting_no is not None or meta.term:
         meeting = "Hội nghị"
         if meta.body:
