@@ -98,6 +98,11 @@ def test_no_cut_inside_brackets_or_before_the_predicate() -> None:
         ),
         ("tăng cường kiểm tra an toàn thực phẩm.", "Tăng cường kiểm tra an toàn thực phẩm"),
         ("Trong đó, xây dựng", "Trong đó, xây dựng"),  # too little would remain: kept
+        # a list item's marker: the bullet replaces it
+        ("2. Tổ chức tổng kết 5 năm thực hiện Đề án", "Tổ chức tổng kết 5 năm thực hiện Đề án"),
+        ("b) Rà soát hộ nghèo", "Rà soát hộ nghèo"),
+        ("+ Tăng cường phòng chống dịch", "Tăng cường phòng chống dịch"),
+        ("2031 là năm bản lề của nhiệm kỳ", "2031 là năm bản lề của nhiệm kỳ"),  # not a marker
     ],
 )
 def test_leading_connectives_and_announced_breakdowns_are_dropped(text: str, expected: str) -> None:

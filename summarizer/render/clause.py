@@ -60,8 +60,14 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: A list item's marker, which the bullet itself replaces: "1.", "a)", "-", "+", "•", "II.".
+_MARKER = re.compile(r"^(?:[-+•*–]|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s+")
+
+
 def _drop_lead(text: str) -> str:
-    """Without its leading connectives and adverbials, when a clause of 5+ words remains."""
+    """Without its list marker, and without its leading connectives and adverbials when a
+    clause of 5+ words remains."""
+    text = _MARKER.sub("", text)
     for _ in range(3):  # "Trong 6 tháng đầu năm, mặc dù …, nhưng …"
         match = _LEADING.match(text)
         if not match or len(text[match.end() :].split()) < 5:
