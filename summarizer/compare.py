@@ -33,7 +33,7 @@ from decimal import Decimal
 from html import escape
 
 from .render.bars import BAR_CSS, bar_html
-from .render.common import PlanCell, figure_text, plan_cells, same_period_text
+from .render.common import PlanCell, figure_text, period_text, plan_cells, same_period_text
 from .render.markdown import md_escape as _md
 from .schema import Indicator, ReportSummary
 
@@ -187,7 +187,7 @@ class Comparison:
 
 def _column(label: str, summary: ReportSummary) -> str:
     unit = (summary.meta.unit_name or "").strip() or label
-    return " · ".join(x for x in (unit, (summary.meta.period or "").strip()) if x)
+    return " · ".join(x for x in (unit, period_text(summary.meta)) if x)
 
 
 def _columns(group: list[tuple[str, ReportSummary]]) -> list[str]:

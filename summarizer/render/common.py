@@ -38,6 +38,7 @@ __all__ = [
     "format_pct",
     "heading_line",
     "indicator_row",
+    "period_text",
     "plan_cells",
     "render_template",
     "same_period_text",
@@ -88,6 +89,15 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def period_text(meta: Meta) -> str:
+    """The reviewed period as written, with the year it reviews when the report wrote none
+    ("6 tháng" of 2023: "6 tháng năm 2023"); "" when the report names no period."""
+    period = (meta.period or "").strip()
+    if period and meta.year and str(meta.year) not in period:
+        return f"{period} {meta.year}" if period.endswith("năm") else f"{period} năm {meta.year}"
+    return period
+
+
 def heading_line(meta: Meta) -> str:
     """E.g. "Huyện Hậu Lộc — 6 tháng đầu năm 2023 — Hội nghị BCH Đảng bộ huyện lần thứ 17,
     khóa XXVII"; parts the report does not give are left out."""
@@ -101,12 +111,7 @@ def heading_line(meta: Meta) -> str:
             unit = f"{unit} ({meta.province.strip()})"
         parts.append(_capitalize(unit))
     if meta.period:
-        period = meta.period.strip()
-        if meta.year and str(meta.year) not in period:  # "6 tháng" as written, of 2023
-            period = (
-                f"{period} {meta.year}" if period.endswith("năm") else f"{period} năm {meta.year}"
-            )
-        parts.append(period)
+        parts.append(period_text(meta))
     if meta.body or meta.meeting_no is not None or meta.term:
         meeting = "Hội nghị"
         if meta.body:
