@@ -63,7 +63,7 @@ def run_once(backend: Any, threads: tuple[int, ...], small: int, groups: list[li
     engine = backend.engine
     engine._drop_keepers()  # a cleared cache: every setting pays the same prompts
     engine.chooser = ThreadChooser(threads)
-    engine.small_threads = small
+    engine.small_chooser = ThreadChooser((small,))
     started = time.perf_counter()
     for group in groups:
         engine.run([backend._job(request) for request in group])

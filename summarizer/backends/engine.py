@@ -38,7 +38,7 @@ __all__ = ["Engine", "EngineStats"]
 _MIN_KEEP = 32  # shorter shared prefixes are not worth a keeper
 _MARGIN = 64  # KV cells never planned for
 _RECENT = 4  # keepers for the last free-text requests (re-asks start with them)
-_SMALL_BATCH = 128  # rounds this small run on ``small_threads`` (thread barriers dominate)
+_SMALL_BATCH = 128  # rounds this small have their own thread choice (barriers weigh more)
 
 
 @dataclass
@@ -76,7 +76,7 @@ class Engine:
         n_batch: int = 2048,
         n_ubatch: int = 512,
         threads: Sequence[int] = (2, 1),
-        small_threads: int = 1,
+        small_threads: int | None = None,
         flash_attn: bool = True,
         n_seq_max: int = 128,
         keepers: int = 16,
@@ -100,7 +100,7 @@ class Engine:
         params.n_ubatch = min(n_ubatch, n_batch)
         params.n_seq_max = n_seq_max
         params.kv_unified = True  # one cell may belong to many sequences: shared prefixes
-        params.n_threads = small_threads
+        params.n_threads = small_threads or threads[0]
         params.n_threads_batch = threads[0]
         params.flash_attn_type = (
             llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
@@ -114,9 +114,10 @@ class Engine:
         self.memory = self.context.memory
         self.n_ctx = int(llama_cpp.llama_n_ctx(self.ctx))
         self.n_batch = n_batch
-        #: thread counts: big rounds by measurement (:mod:`.threads`), small ones fixed
+        #: thread counts by measurement (:mod:`.threads`), big and small rounds apart;
+        #: ``small_threads`` fixes the small rounds' count
         self.chooser = ThreadChooser(threads)
-        self.small_threads = small_threads
+        self.small_chooser = ThreadChooser((small_threads,) if small_threads else threads)
         self._threads_now = 0
         self.n_vocab = int(self.model.n_vocab())
         self._batch: Any = llama_cpp.llama_batch_init(n_batch, 0, n_seq_max)
@@ -366,7 +367,8 @@ class Engine:
 
     def _decode(self, entries: Sequence[Any]) -> None:
         small = len(entries) < _SMALL_BATCH
-        threads = self.small_threads if small else self.chooser.pick()
+        chooser = self.small_chooser if small else self.chooser
+        threads = chooser.pick()
         if threads != self._threads_now:
             self._llama.llama_set_n_threads(self.ctx, threads, threads)
             self._threads_now = threads
@@ -384,8 +386,7 @@ class Engine:
         rc = self._llama.llama_decode(self.ctx, batch)
         seconds = time.perf_counter() - started
         self.stats.decode_seconds += seconds
-        if not small:
-            self.chooser.record(threads, len(entries), seconds)
+        chooser.record(threads, len(entries), seconds)
         self.stats.decode_calls += 1
         self.stats.computed_tokens += len(entries)
         self.stats.outputs += sum(1 for e in entries if e.logits)

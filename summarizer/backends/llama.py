@@ -88,7 +88,7 @@ class LlamaBackend:
         n_threads_batch: int | None = None,
         n_batch: int = 2048,
         n_ubatch: int = 512,
-        small_threads: int = 1,
+        small_threads: int | None = None,
         flash_attn: bool = True,
         choose: bool = True,
         window: float = 0.002,
@@ -102,8 +102,8 @@ class LlamaBackend:
         #: answer finite-choice schemas from the logits (False: decode them, for comparisons)
         self.choose = choose
         cores = os.cpu_count() or 2
-        # big rounds: the given thread count, else whichever of all cores or one measures
-        # faster on this machine now (see .threads); small rounds: ``small_threads``
+        # big and small rounds each: the given thread count, else whichever of all cores or
+        # one measures faster on this machine now (see .threads)
         fixed = n_threads_batch or n_threads
         self.engine = Engine(
             str(path),
