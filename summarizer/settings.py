@@ -46,7 +46,10 @@ class Settings(BaseSettings):
     )
     model: str | None = Field(None, description="model name sent in every request")
     model_path: Path | None = Field(None, description="a GGUF file for the embedded backend")
-    cache_dir: Path | None = Field(None, description="where the embedded model is assembled")
+    cache_dir: Path | None = Field(
+        None,
+        description="where the embedded model and its processed system prompts are kept",
+    )
     timeout: float = Field(
         30.0, gt=0, description="seconds one HTTP request may take before it is retried"
     )

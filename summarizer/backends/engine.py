@@ -31,6 +31,7 @@ from .draft import Drafter
 from .lanes import Job, Live, Outcome
 from .plan import Lane, plan_batch, split_plan
 from .prefix_cache import PrefixCache, common_length, shared_prefixes
+from .prompt_states import PromptStates
 from .threads import ThreadChooser
 
 __all__ = ["Engine", "EngineStats"]
@@ -82,6 +83,7 @@ class Engine:
         keepers: int = 16,
         keep_budget: int | None = None,
         verify: bool = False,
+        states: PromptStates | None = None,
     ) -> None:
         import llama_cpp
         from llama_cpp import _internals, _logger
@@ -140,6 +142,11 @@ class Engine:
         self._groups: dict[int, int] = {}  # group -> KV cells it reserved
         self._unkept: set[int] = set()
         self._next_group = 0
+        #: system turns processed by an earlier process, and where to write new ones
+        self.states = states
+        self._system_turns: set[tuple[int, ...]] = set()
+        if states is not None:
+            self._load_states(states)
 
     # -- vocabulary ---------------------------------------------------------------------------
 
@@ -431,7 +438,8 @@ class Engine:
         """Keep the prefixes a group shared, and every system turn, for later groups."""
         prompts = [lane.job.prompt for lane in group]
         wanted = shared_prefixes(prompts, _MIN_KEEP)
-        wanted += [tuple(lane.job.prompt[:n]) for lane in group for n in lane.job.keep]
+        system = {tuple(lane.job.prompt[:n]) for lane in group for n in lane.job.keep}
+        wanted += sorted(system)
         for prefix in dict.fromkeys(wanted):
             owner = next(
                 (
@@ -448,6 +456,35 @@ class Engine:
                 self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
             if target is not None:
                 self._llama.llama_memory_seq_cp(self.memory, owner.seq, target, 0, len(prefix))
+            if prefix in system:
+                self._save_state(owner.seq, prefix)
+
+    def _load_states(self, states: PromptStates) -> None:
+        """Read the saved system turns into keepers (through a scratch sequence)."""
+        states.prune()
+        scratch = self._free[-1]
+        for path in states.saved():
+            prompt = states.load(self._llama, self.ctx, path, scratch, self.n_ctx)
+            target, cleared = self.cache.keep(prompt) if prompt else (None, [])
+            for seq in cleared:
+                self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
+            if target is not None and prompt:
+                self._llama.llama_memory_seq_cp(self.memory, scratch, target, 0, len(prompt))
+                self._system_turns.add(prompt)
+            self._llama.llama_memory_seq_rm(self.memory, scratch, -1, -1)
+
+    def _save_state(self, seq: int, prompt: tuple[int, ...]) -> None:
+        """Write a system turn ``seq`` starts with for the next process (once per prompt),
+        through a scratch sequence that holds only its cells."""
+        if self.states is None or prompt in self._system_turns or not self._free:
+            return
+        self._system_turns.add(prompt)
+        scratch = self._free[-1]
+        self._llama.llama_memory_seq_cp(self.memory, seq, scratch, 0, len(prompt))
+        try:
+            self.states.save(self._llama, self.ctx, scratch, prompt)
+        finally:
+            self._llama.llama_memory_seq_rm(self.memory, scratch, -1, -1)
 
     def _keep_recent(self, lane: Live) -> None:
         """Keep a finished free-text request's prompt and answer: if it is re-asked, the new

@@ -23,12 +23,13 @@ from collections.abc import Hashable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..model_files import EMBEDDED_MODEL_ID, ensure_gguf
+from ..model_files import EMBEDDED_MODEL_ID, default_cache_dir, ensure_gguf
 from .choice import Choices
 from .engine import Engine
 from .gather import Announcement, Gatherer
 from .gbnf_finite import finite_language
 from .lanes import Job, Outcome
+from .prompt_states import PromptStates, fingerprint
 
 __all__ = ["LlamaBackend", "completion_from", "response_schema"]
 
@@ -66,6 +67,15 @@ def completion_from(outcome: Outcome, model: str) -> dict[str, Any]:
             "prompt_tokens_details": {"cached_tokens": outcome.cached_tokens},
         },
     }
+
+
+def _prompt_states(model: Path, cache_dir: Path | None, flash_attn: bool) -> PromptStates:
+    """Where processed system prompts of this model and llama.cpp build are kept between
+    runs (see :mod:`.prompt_states`): beside the assembled model, in the cache folder."""
+    import llama_cpp
+
+    folder = (cache_dir or default_cache_dir()) / "prompt-states"
+    return PromptStates(folder, fingerprint(model, llama_cpp.__version__, flash_attn))
 
 
 class LlamaBackend:
@@ -114,6 +124,7 @@ class LlamaBackend:
             small_threads=small_threads,
             flash_attn=flash_attn,
             verify=verify,
+            states=_prompt_states(path, cache_dir, flash_attn),
         )
         metadata = self.engine.model.metadata()
         model = self.engine.model
