@@ -87,7 +87,12 @@ def load_seconds(tree: Path) -> float:
         "t = time.perf_counter(); LlamaBackend(); print(time.perf_counter() - t)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env_for(tree), cwd=tree, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=env_for(tree),
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(done.stdout.strip().splitlines()[-1])
 
@@ -100,7 +105,9 @@ def run_eval(tree: Path, folder: Path, cassettes: Path) -> dict[str, Any]:
     command += ["--cassette", str(cassettes), "--record", "all"]
     before = os.times()
     started = time.perf_counter()
-    done = subprocess.run(command, env=env_for(tree), cwd=tree, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, env=env_for(tree), cwd=tree, capture_output=True, text=True, check=False
+    )
     wall = time.perf_counter() - started
     after = os.times()
     if done.returncode != 0:
