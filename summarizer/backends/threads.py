@@ -37,7 +37,7 @@ class ThreadChooser:
         probe = len(self.options) > 1 and self._picks % self.probe_every == 0
         unmeasured = [n for n in self.options if n not in self.cost]
         if self.options[0] in unmeasured or (probe and unmeasured):
-            return self.options[0] if self.options[0] in unmeasured else unmeasured[0]
+            return unmeasured[0]
         ranked = sorted((n for n in self.options if n in self.cost), key=lambda n: self.cost[n])
         if probe and len(ranked) > 1:
             return ranked[1]  # look again at the runner-up: the load may have changed

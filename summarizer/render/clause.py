@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from ..genre.layout import list_marker
+
 __all__ = ["MIN_WORDS", "shorten"]
 
 #: A shortened bullet keeps at least this many words: fewer rarely holds the clause's point.
@@ -60,14 +62,10 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-#: A list item's marker, which the bullet itself replaces: "1.", "a)", "-", "+", "•", "II.".
-_MARKER = re.compile(r"^(?:[-+•*–]|\d{1,2}[.)]|[a-zđ]\)|[IVX]{1,4}\.)\s+")
-
-
 def _drop_lead(text: str) -> str:
-    """Without its list marker, and without its leading connectives and adverbials when a
-    clause of 5+ words remains."""
-    text = _MARKER.sub("", text)
+    """Without its list marker (the genre's ``list_marker``: the bullet replaces it), and
+    without its leading connectives and adverbials when a clause of 5+ words remains."""
+    text = text[len(list_marker(text) or "") :]
     for _ in range(3):  # "Trong 6 tháng đầu năm, mặc dù …, nhưng …"
         match = _LEADING.match(text)
         if not match or len(text[match.end() :].split()) < 5:
