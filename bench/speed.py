@@ -74,10 +74,13 @@ def floors(reports: list[Path]) -> tuple[dict[str, tuple[int, float]], float]:
     return out, loaded
 
 
-def env_for(tree: Path) -> dict[str, str]:
+def in_tree(tree: Path) -> dict[str, Any]:
+    """``subprocess.run`` arguments that make a command import ``tree``'s code: its folder on
+    ``PYTHONPATH`` and as the working directory (``python -m`` puts the working directory
+    first on ``sys.path``), with no endpoint or setting of this shell leaking in."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     env["PYTHONPATH"] = str(tree)
-    return env
+    return {"env": env, "cwd": tree}
 
 
 def load_seconds(tree: Path) -> float:
@@ -88,8 +91,7 @@ def load_seconds(tree: Path) -> float:
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
-        env=env_for(tree),
-        cwd=tree,
+        **in_tree(tree),
         capture_output=True,
         text=True,
         check=True,
@@ -105,9 +107,7 @@ def run_eval(tree: Path, folder: Path, cassettes: Path) -> dict[str, Any]:
     command += ["--cassette", str(cassettes), "--record", "all"]
     before = os.times()
     started = time.perf_counter()
-    done = subprocess.run(
-        command, env=env_for(tree), cwd=tree, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(command, **in_tree(tree), capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     after = os.times()
     if done.returncode != 0:
@@ -131,9 +131,7 @@ def run_extracts(tree: Path, folder: Path, cassettes: Path) -> dict[str, Any]:
     for report in reports_of(folder):
         command = [sys.executable, "-m", "summarizer", "extract", str(report), "--json", "-q"]
         command += ["--cassette", str(cassettes / f"{report.stem}.json"), "--record", "all"]
-        done = subprocess.run(
-            command, env=env_for(tree), cwd=tree, capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(command, **in_tree(tree), capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise SystemExit(
                 f"extract on {tree} failed ({done.returncode}):\n{done.stderr[-3000:]}"

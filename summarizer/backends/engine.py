@@ -451,11 +451,7 @@ class Engine:
             )
             if owner is None:
                 continue
-            target, cleared = self.cache.keep(prefix)
-            for seq in cleared:
-                self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
-            if target is not None:
-                self._llama.llama_memory_seq_cp(self.memory, owner.seq, target, 0, len(prefix))
+            self._to_keeper(self.cache, prefix, owner.seq)
             if prefix in system:
                 self._save_state(owner.seq, prefix)
 
@@ -465,11 +461,7 @@ class Engine:
         scratch = self._free[-1]
         for path in states.saved():
             prompt = states.load(self._llama, self.ctx, path, scratch, self.n_ctx)
-            target, cleared = self.cache.keep(prompt) if prompt else (None, [])
-            for seq in cleared:
-                self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
-            if target is not None and prompt:
-                self._llama.llama_memory_seq_cp(self.memory, scratch, target, 0, len(prompt))
+            if prompt and self._to_keeper(self.cache, prompt, scratch):
                 self._system_turns.add(prompt)
             self._llama.llama_memory_seq_rm(self.memory, scratch, -1, -1)
 
@@ -489,11 +481,19 @@ class Engine:
     def _keep_recent(self, lane: Live) -> None:
         """Keep a finished free-text request's prompt and answer: if it is re-asked, the new
         prompt starts with both."""
-        target, cleared = self.recent.keep(lane.path()[: lane.start])
+        self._to_keeper(self.recent, lane.path()[: lane.start], lane.seq)
+
+    def _to_keeper(self, cache: PrefixCache, tokens: Sequence[int], source: int) -> bool:
+        """Copy ``tokens``, which sequence ``source`` starts with, onto a keeper of ``cache``
+        (clearing the keepers it covers or evicts). False when ``cache`` does not take them:
+        a keeper holds them already, or they exceed its budget."""
+        target, cleared = cache.keep(tokens)
         for seq in cleared:
             self._llama.llama_memory_seq_rm(self.memory, seq, -1, -1)
-        if target is not None:
-            self._llama.llama_memory_seq_cp(self.memory, lane.seq, target, 0, lane.start)
+        if target is None:
+            return False
+        self._llama.llama_memory_seq_cp(self.memory, source, target, 0, len(tokens))
+        return True
 
     def _cells_kept(self) -> int:
         return self.cache.cells() + self.recent.cells()
