@@ -227,6 +227,18 @@ def test_path_memory_guesses_the_most_frequent_continuation() -> None:
     assert memory.guess(walk) == [5, 7]
 
 
+def test_a_path_the_language_does_not_admit_is_never_guessed() -> None:
+    """One memory serves every schema: a layout another language took is skipped, however
+    often it was taken, and a path carried over from another process counts as recorded."""
+    memory = PathMemory(lambda text: [99])
+    walk = ChoiceWalk(choices(), max_tokens=20)
+    memory.learn([((2, 20), 5)])  # '{"x': another schema's field
+    assert memory.guess(walk) == [99]
+    memory.learn([((1, 3, 5, 7), 1)])  # '{ "color": "'
+    assert memory.guess(walk) == [1, 3, 5, 7]
+    assert memory.counts() == {(2, 20): 5, (1, 3, 5, 7): 1}
+
+
 def test_fallback_guess_is_the_text_every_answer_shares() -> None:
     seen: list[bytes] = []
     memory = PathMemory(lambda text: seen.append(text) or [])

@@ -62,6 +62,13 @@ def test_choosing_from_logits_is_grammar_decoding_on_real_requests() -> None:
             with ThreadPoolExecutor(len(chosen)) as pool:
                 answers = list(pool.map(ask, [i["request"] for i in chosen]))
         stats = backend.engine.stats
+        engine = backend.engine
+        assert engine.states is not None
+        saved = dict(engine.states.read_paths(engine.n_vocab))
+        assert saved == engine.paths.counts()  # written for the next process once idle
+        for path in saved:  # the JSON greedy writes before the answer: '{"label": "' or so
+            text = engine.detokenize(path)
+            assert text.startswith(b"{") and (b'"label"' in text or b'"part"' in text), text
     finally:
         backend.close()
     assert stats.verified >= len(chosen) and stats.mismatches == []

@@ -85,3 +85,30 @@ def test_no_folder_means_nothing_saved_and_nothing_read(tmp_path: Path) -> None:
     assert states.saved() == []
     states.save(FakeLlama(), None, 3, (1, 2))
     assert states.saved() == []
+
+
+def test_choice_paths_are_carried_to_the_next_process(tmp_path: Path) -> None:
+    states = PromptStates(tmp_path, "abc")
+    assert states.read_paths(n_vocab=1000) == []  # nothing saved yet
+    states.write_paths({(90, 330): 3, (4913,): 1})
+    again = PromptStates(tmp_path, "abc")
+    assert sorted(again.read_paths(n_vocab=5000)) == [((90, 330), 3), ((4913,), 1)]
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_paths_file_that_does_not_fit_the_model_is_deleted(tmp_path: Path) -> None:
+    states = PromptStates(tmp_path, "abc")
+    states.write_paths({(90, 330): 3})
+    assert states.read_paths(n_vocab=100) == []  # a token id the vocabulary lacks
+    assert not states.paths_file.exists()
+    states.paths_file.write_text('{"not": "pairs"}')
+    assert states.read_paths(n_vocab=1000) == []
+    assert not states.paths_file.exists()
+
+
+def test_prune_keeps_this_builds_paths_and_drops_another_builds(tmp_path: Path) -> None:
+    PromptStates(tmp_path, "old").write_paths({(1,): 1})
+    states = PromptStates(tmp_path, "new")
+    states.write_paths({(2,): 1})
+    states.prune()
+    assert [p.name for p in tmp_path.glob("*.paths.json")] == ["new.paths.json"]

@@ -235,8 +235,13 @@ class ChoiceWalk:
 
 
 class PathMemory:
-    """Which tokens greedy took before the answers parted, per language: the next request's
-    speculation. A wrong guess costs one more evaluation round, never a different answer."""
+    """Which tokens greedy took before the answers parted: the next request's speculation. A
+    wrong guess costs one more evaluation round, never a different answer.
+
+    One memory serves every finite language: the layout greedy writes before the answers part
+    (``{"label": "`` or ``{ "label": "``) is the same whichever answers a schema admits, and a
+    clause's labels come in many such sets. A recorded path is only guessed for a request whose
+    language admits its text."""
 
     def __init__(self, fallback: Callable[[bytes], list[int]]) -> None:
         self._counts: Counter[tuple[int, ...]] = Counter()
@@ -245,11 +250,25 @@ class PathMemory:
     def record(self, path: Sequence[int]) -> None:
         self._counts[tuple(path)] += 1
 
+    def counts(self) -> dict[tuple[int, ...], int]:
+        """Every recorded path and how often it was taken (to carry to another process)."""
+        return dict(self._counts)
+
+    def learn(self, counts: Iterable[tuple[Sequence[int], int]]) -> None:
+        """Add paths taken elsewhere (another process), with their counts."""
+        for path, count in counts:
+            self._counts[tuple(path)] += count
+
     def guess(self, walk: ChoiceWalk) -> list[int]:
-        """Tokens to evaluate after ``walk``'s path: the most frequent recorded continuation,
-        else the tokenizer's reading of the text every shortest answer shares."""
+        """Tokens to evaluate after ``walk``'s path: the most frequent recorded continuation
+        its language admits, else the tokenizer's reading of the text every shortest answer
+        shares."""
         done = tuple(walk.tokens)
-        seen = [p for p in self._counts if len(p) > len(done) and p[: len(done)] == done]
+        seen = [
+            p
+            for p in self._counts
+            if len(p) > len(done) and p[: len(done)] == done and _admits(walk.choices, p)
+        ]
         if seen:
             best = max(seen, key=lambda p: (self._counts[p], -len(p)))
             return list(best[len(done) :])
@@ -260,6 +279,10 @@ class PathMemory:
         ]
         forced = _common_prefix(shortest) if shortest else text
         return self._fallback(forced[len(text) :]) if len(forced) > len(text) else []
+
+
+def _admits(choices: Choices, path: Sequence[int]) -> bool:
+    return bool(choices.alive(b"".join(choices.table.piece[t] for t in path)))
 
 
 def _common_prefix(strings: Sequence[bytes]) -> bytes:

@@ -11,7 +11,9 @@ every live request together, one *round* (a few ``llama_decode`` calls) at a tim
 - requests admitted while others are still running join the next round (a long free-text
   answer never holds up the short ones), and a finished request is answered at once;
 - choice requests (:mod:`.choice`) evaluate their guessed tokens in the same round and are
-  usually decided after one; decode requests take one sampled token per round.
+  usually decided after one; decode requests take one sampled token per round. The guesses
+  come from one path memory for every schema, carried to the next process beside the saved
+  system turns (:mod:`.prompt_states`).
 
 Only one thread may use an engine (see :mod:`.gather`).
 """
@@ -132,7 +134,7 @@ class Engine:
         #: the last free-text requests, prompt and answer: a re-ask extends them
         self.recent = PrefixCache(range(keepers, keepers + _RECENT), n_ctx // 6)
         self._free = list(range(n_seq_max - 1, keepers + _RECENT - 1, -1))
-        self._memories: dict[str, PathMemory] = {}
+        self.paths = PathMemory(lambda text: self.tokenize(text.decode("utf-8"), special=False))
         self._drafters: dict[str, Drafter] = {}
         self.stats = EngineStats()
         self.verify = verify
@@ -145,8 +147,11 @@ class Engine:
         #: system turns processed by an earlier process, and where to write new ones
         self.states = states
         self._system_turns: set[tuple[int, ...]] = set()
+        self._paths_written: dict[tuple[int, ...], int] = {}
         if states is not None:
             self._load_states(states)
+            self.paths.learn(states.read_paths(self.n_vocab))
+            self._paths_written = self.paths.counts()
 
     # -- vocabulary ---------------------------------------------------------------------------
 
@@ -162,13 +167,6 @@ class Engine:
     def detokenize(self, tokens: Sequence[int]) -> bytes:
         """What ``create_completion`` shows: special tokens as nothing."""
         return b"".join(self._piece(t, special=False) for t in tokens)
-
-    def memory_for(self, key: str) -> PathMemory:
-        if key not in self._memories:
-            self._memories[key] = PathMemory(
-                lambda text: self.tokenize(text.decode("utf-8"), special=False)
-            )
-        return self._memories[key]
 
     def close(self) -> None:
         if self._batch is not None:
@@ -233,6 +231,8 @@ class Engine:
         live_groups = {lane.group for lane in self._live}
         for group in [g for g in self._groups if g not in live_groups]:
             del self._groups[group]
+        if not self.busy:
+            self._save_paths()
         return done
 
     # -- admission ----------------------------------------------------------------------------
@@ -296,7 +296,7 @@ class Engine:
         self.stats.cached_tokens += cached
         if job.choices is not None:
             lane.walk = ChoiceWalk(job.choices, job.max_tokens, job.exact_tail)
-            lane.spec = self.memory_for(job.memory_key).guess(lane.walk)
+            lane.spec = self.paths.guess(lane.walk)
         else:
             lane.sampler = self._sampler(job)
             lane.spec = self._drafter(job).guess(job.prompt, [])
@@ -364,13 +364,12 @@ class Engine:
                 else:
                     self._drafter(lane.job).record(lane.out)
                 continue
-            memory = self.memory_for(lane.job.memory_key)
-            rollback = lane.advance_walk(memory)
+            rollback = lane.advance_walk(self.paths)
             if rollback is not None:
                 self.stats.diverged += 1
                 self._llama.llama_memory_seq_rm(self.memory, lane.seq, rollback, -1)
             if lane.walk.finished:
-                lane.finish_walk(memory, lambda text: len(self.tokenize(text, special=False)))
+                lane.finish_walk(self.paths, lambda text: len(self.tokenize(text, special=False)))
 
     def _decode(self, entries: Sequence[Any]) -> None:
         small = len(entries) < _SMALL_BATCH
@@ -477,6 +476,14 @@ class Engine:
             self.states.save(self._llama, self.ctx, scratch, prompt)
         finally:
             self._llama.llama_memory_seq_rm(self.memory, scratch, -1, -1)
+
+    def _save_paths(self) -> None:
+        """Write the choice paths for the next process, when they changed (once idle: a few
+        hundred bytes per batch of requests)."""
+        counts = self.paths.counts()
+        if self.states is not None and counts != self._paths_written:
+            self.states.write_paths(counts)
+            self._paths_written = counts
 
     def _keep_recent(self, lane: Live) -> None:
         """Keep a finished free-text request's prompt and answer: if it is re-asked, the new

@@ -11,12 +11,18 @@ name holds a fingerprint of all three, and the token ids of the prompt are store
 and checked by llama.cpp. A file that does not load is deleted and the prompt computed again.
 This module names, lists, prunes, reads and writes the files; the engine decides which
 sequences they fill.
+
+Beside them, one small file per fingerprint holds the layouts greedy wrote before a choice's
+answers parted (:class:`.choice.PathMemory`): without it, a new process guesses the layout from
+the tokenizer, is wrong, and pays a round per token until it has seen a few answers (a short
+report's first part questions took four extra rounds).
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,13 +62,46 @@ class PromptStates:
     def prune(self) -> None:
         """Remove files of other fingerprints (an older model or build) and the oldest of
         this one beyond :data:`MAX_FILES`; an unwritable folder is left as it is."""
-        keep = set(self.saved())
+        keep = {*self.saved(), self.paths_file}
         for path in self._all():
             if path not in keep:
                 path.unlink(missing_ok=True)
 
     def _all(self) -> Iterable[Path]:
-        return self.folder.glob("*.kv") if self.folder.is_dir() else ()
+        if not self.folder.is_dir():
+            return ()
+        return [*self.folder.glob("*.kv"), *self.folder.glob("*.paths.json")]
+
+    @property
+    def paths_file(self) -> Path:
+        return self.folder / f"{self.fingerprint}.paths.json"
+
+    def read_paths(self, n_vocab: int) -> list[tuple[tuple[int, ...], int]]:
+        """The choice paths an earlier process saved, with their counts; nothing when there is
+        no file, and nothing from a file that is not a list of (token ids < ``n_vocab``,
+        count) pairs (it is deleted)."""
+        try:
+            rows = json.loads(self.paths_file.read_text(encoding="utf-8"))
+            paths = [(tuple(int(t) for t in path), int(count)) for path, count in rows]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, TypeError):
+            self.paths_file.unlink(missing_ok=True)
+            return []
+        if any(not 0 <= t < n_vocab for path, _ in paths for t in path):
+            self.paths_file.unlink(missing_ok=True)
+            return []
+        return [(path, count) for path, count in paths if count > 0]
+
+    def write_paths(self, counts: dict[tuple[int, ...], int]) -> None:
+        """Replace the saved choice paths (an unwritable folder is left as it is)."""
+        partial = self.paths_file.with_suffix(".partial")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial.write_text(json.dumps([[list(p), c] for p, c in counts.items()]))
+            partial.replace(self.paths_file)
+        except OSError:
+            partial.unlink(missing_ok=True)
 
     def writable_path(self, tokens: Sequence[int]) -> Path | None:
         """Where to write the state of ``tokens`` (None: already written, or no folder)."""
