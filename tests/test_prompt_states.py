@@ -112,3 +112,22 @@ def test_prune_keeps_this_builds_paths_and_drops_another_builds(tmp_path: Path) 
     states.write_paths({(2,): 1})
     states.prune()
     assert [p.name for p in tmp_path.glob("*.paths.json")] == ["new.paths.json"]
+
+
+def test_a_bad_file_that_cannot_be_deleted_is_left_and_ignored(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A folder this user cannot write: reading a broken file still says "nothing saved"."""
+    states = PromptStates(tmp_path, "abc")
+    states.paths_file.write_text("[[[1, 2], 3]")  # cut short
+
+    def refuse(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "unlink", refuse)
+    assert states.read_paths(n_vocab=1000) == []
+    assert states.paths_file.exists()
+    broken = states.path_for((1, 2, 3))
+    broken.write_text("not a state")
+    assert states.load(FakeLlama(), None, broken, 5, 64) == ()
+    states.prune()  # another build's files it cannot remove stay too

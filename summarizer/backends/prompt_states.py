@@ -20,6 +20,7 @@ report's first part questions took four extra rounds).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -65,7 +66,7 @@ class PromptStates:
         keep = {*self.saved(), self.paths_file}
         for path in self._all():
             if path not in keep:
-                path.unlink(missing_ok=True)
+                _forget(path)
 
     def _all(self) -> Iterable[Path]:
         if not self.folder.is_dir():
@@ -83,13 +84,12 @@ class PromptStates:
         try:
             rows = json.loads(self.paths_file.read_text(encoding="utf-8"))
             paths = [(tuple(int(t) for t in path), int(count)) for path, count in rows]
+            if any(not 0 <= t < n_vocab for path, _ in paths for t in path):
+                raise ValueError("a token id the model does not have")
         except FileNotFoundError:
             return []
         except (OSError, ValueError, TypeError):
-            self.paths_file.unlink(missing_ok=True)
-            return []
-        if any(not 0 <= t < n_vocab for path, _ in paths for t in path):
-            self.paths_file.unlink(missing_ok=True)
+            _forget(self.paths_file)
             return []
         return [(path, count) for path, count in paths if count > 0]
 
@@ -125,7 +125,7 @@ class PromptStates:
             ctx, str(path).encode(), seq, tokens, capacity, ctypes.byref(count)
         )
         if not read or not count.value:
-            path.unlink(missing_ok=True)
+            _forget(path)
             return ()
         return tuple(tokens[: count.value])
 
@@ -144,3 +144,10 @@ class PromptStates:
                 partial.replace(path)
         finally:
             partial.unlink(missing_ok=True)
+
+
+def _forget(path: Path) -> None:
+    """Delete ``path`` if it can be; a file in a folder this user cannot write stays (it is
+    only ever a cache: reading it again fails again, harmlessly)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
