@@ -303,7 +303,7 @@ class Engine:
         return lane
 
     def _drafter(self, job: Job) -> Drafter:
-        return self._drafters.setdefault(job.memory_key, Drafter())
+        return self._drafters.setdefault(job.drafter_key, Drafter())
 
     def _release(self, lane: Live) -> None:
         self._llama.llama_memory_seq_rm(self.memory, lane.seq, -1, -1)

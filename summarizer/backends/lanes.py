@@ -38,8 +38,9 @@ class Job:
     keep: tuple[int, ...] = ()
     #: walk a choice to the end-of-generation token instead of appending the shortest tail
     exact_tail: bool = False
-    #: which :class:`PathMemory` speculates for this request
-    memory_key: str = ""
+    #: which :class:`.draft.Drafter` speculates for this request on the decode path (choices
+    #: share one :class:`.choice.PathMemory`)
+    drafter_key: str = ""
     #: sampling on the decode path: 0 is greedy, as the choice path assumes
     temperature: float = 0.0
     seed: int = 0

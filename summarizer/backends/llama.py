@@ -200,7 +200,7 @@ class LlamaBackend:
             grammar=grammar,
             stop=tuple(s.encode("utf-8") for s in stops),
             keep=keep,
-            memory_key=json.dumps(schema, sort_keys=True) if schema else "",
+            drafter_key=json.dumps(schema, sort_keys=True) if schema else "",
             temperature=temperature,
             seed=int(request.get("seed") or self.seed),
         )
