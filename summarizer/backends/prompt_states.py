@@ -101,7 +101,7 @@ class PromptStates:
             partial.write_text(json.dumps([[list(p), c] for p, c in counts.items()]))
             partial.replace(self.paths_file)
         except OSError:
-            partial.unlink(missing_ok=True)
+            _forget(partial)
 
     def writable_path(self, tokens: Sequence[int]) -> Path | None:
         """Where to write the state of ``tokens`` (None: already written, or no folder)."""
@@ -143,7 +143,7 @@ class PromptStates:
             if written:
                 partial.replace(path)
         finally:
-            partial.unlink(missing_ok=True)
+            _forget(partial)
 
 
 def _forget(path: Path) -> None:
