@@ -139,22 +139,22 @@ def _unwritten_number(request: dict[str, Any], number: int) -> dict[str, Any]:
 def answer_by_rules(request: dict[str, Any]) -> dict[str, Any]:
     """The default answer: plausible, decided by rules, valid for the schema asked.
 
-    Labels come from ``tests.conftest.rule_based_answers``. A re-ask ends with instructor's
-    "Correct your JSON..." turn, so the rules read the last message holding the clause itself:
-    a re-asked clause gets the label it would have got. The meta answer names only the unit
-    kind and fills just the fields the request's schema has, so it stays valid as fields move
-    between the model and code.
+    Parts and labels come from ``tests.conftest.rule_based_answers``. A re-ask ends with
+    instructor's "Correct your JSON..." turn, so the rules read the last message holding the
+    paragraph or clause itself: a re-asked question gets the answer it would have got. The
+    meta answer names only the unit kind and fills just the fields the request's schema has,
+    so it stays valid as fields move between the model and code.
     """
     properties = _schema(request).get("properties", {})
-    if "part" in properties:
-        return rule_based_answers(request)
-    if "label" in properties:
+    for name, quoted in (("part", 'Paragraph: "'), ("label", 'Clause: "')):
+        if name not in properties:
+            continue
         messages = request.get("messages") or []
         asked = next(
             (
                 m
                 for m in reversed(messages)
-                if m.get("role") == "user" and 'Clause: "' in str(m.get("content"))
+                if m.get("role") == "user" and quoted in str(m.get("content"))
             ),
             None,
         )
