@@ -4,10 +4,11 @@ the genre (``summarizer.genre``).
 Two rounds. First every paragraph that is not a heading gets a part from the model, and the
 genre's part rules correct what the report's structure contradicts (a lone paragraph follows
 its neighbours, one opening with limitations stays in the review; the distribution list is not
-asked about). Then each clause is either decided by a rule (a heading's, a lead-in, a
-paragraph of directions after its opening) or asked with only the labels its part and wording
-leave open (a review holds no tasks; a shortcoming is worded as a limit), so the model's
-answer can never contradict the text. A task said in a paragraph about the meeting must follow
+asked about). Then each clause is either decided by a rule (a heading's, a lead-in, what the
+meeting did, a paragraph of directions, a result stated in the review) or asked with only the
+labels its part and wording leave open (a review holds no tasks; a shortcoming is worded as a
+limit), so the model's answer can never contradict the text and is asked only where the text
+leaves a real choice. A task said in a paragraph about the meeting must follow
 a request; at the end of a year a result short of its plan is a shortcoming.
 """
 
@@ -22,6 +23,7 @@ from .genre.labels import (
     continues_directions,
     follows_a_request,
     is_lead_in,
+    reviews_a_result,
     shortfall_is_a_shortcoming,
     states_a_limit,
     states_a_request,
@@ -104,7 +106,7 @@ def label_plan(doc: Document, parts: Mapping[int, str]) -> dict[int, str | tuple
             or an_award_given(clause.text)
         ):
             plan[clause.id] = "other"
-        elif continues_directions(part, first is clause) and not what_the_meeting_did(
+        elif continues_directions(part) and not what_the_meeting_did(
             first.text
         ):  # what follows "Hội nghị đã thông qua ...;" is more of what the meeting did
             plan[clause.id] = "task"
@@ -114,7 +116,10 @@ def label_plan(doc: Document, parts: Mapping[int, str]) -> dict[int, str | tuple
                 allowed = (*allowed[:-1], "task", allowed[-1])
             if not states_a_limit(clause.text):
                 allowed = tuple(a for a in allowed if a != "shortcoming")
-            plan[clause.id] = allowed if len(allowed) > 1 else allowed[0]
+            if reviews_a_result(part, allowed):
+                plan[clause.id] = "achievement"
+            else:
+                plan[clause.id] = allowed if len(allowed) > 1 else allowed[0]
     return plan
 
 

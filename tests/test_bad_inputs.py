@@ -164,7 +164,7 @@ INPUTS = {
     "vietnamese": REPORT,
     "english": ENGLISH,
     "nfd": unicodedata.normalize("NFD", REPORT),
-    "injection": REPORT.replace("\n\nĐẩy mạnh", f" {INJECTION}\n\nĐẩy mạnh"),
+    "injection": REPORT.replace("\n\nĐẩy mạnh", f"\n\n{INJECTION} Đẩy mạnh"),
 }
 
 

@@ -7,6 +7,7 @@ import json
 
 from summarizer.api import summarize
 from summarizer.decisions import label_plan, mark_shortfalls, needs_a_part, parts_of, settle
+from summarizer.genre import disabled
 from summarizer.ingest import make_document
 from summarizer.llm import LLMClient
 
@@ -39,13 +40,20 @@ def test_the_plan_leaves_the_model_only_what_the_text_allows() -> None:
     parts = {0: "heading", 1: "review", 2: "review", 3: "coming", 4: "meeting"}
     plan = {doc.clauses[k].text: v for k, v in label_plan(doc, parts).items()}
     assert plan["KẾT QUẢ 9 THÁNG"] == "other"
-    # a review clause without a word of limitation cannot be a shortcoming, nor a task
+    # a review clause without a word of limitation or a request states a result: not asked
     revenue = next(v for t, v in plan.items() if t.startswith("Thu ngân sách"))
-    assert revenue == ("achievement", "other")
+    assert revenue == "achievement"
     assert plan["Tuy nhiên, vẫn còn một số hạn chế như sau:"] == "other"  # a lead-in
     assert plan["giải ngân vốn đầu tư công còn chậm."] == ("achievement", "shortcoming", "other")
-    assert plan["Thời gian tới, tập trung thu hoạch lúa mùa;"] == ("task", "other")
-    assert plan["đẩy nhanh giải ngân vốn đầu tư công."] == "task"  # directions continue
+    assert plan["Thời gian tới, tập trung thu hoạch lúa mùa;"] == "task"  # directions, opening too
+    assert plan["đẩy nhanh giải ngân vốn đầu tư công."] == "task"
+    # in a paragraph about the meeting the labels stay open to the model (a limit overcome
+    # is not one, so no shortcoming)
+    assert plan["thống nhất tập trung khắc phục hạn chế."] == ("achievement", "task", "other")
+    with disabled("reviews_a_result", "continues_directions"):
+        plan = {doc.clauses[k].text: v for k, v in label_plan(doc, parts).items()}
+    assert plan[next(t for t in plan if t.startswith("Thu ngân sách"))] == ("achievement", "other")
+    assert plan["đẩy nhanh giải ngân vốn đầu tư công."] == ("task", "other")
 
 
 def test_settle_takes_the_answers_and_checks_meeting_tasks() -> None:
@@ -60,8 +68,8 @@ def test_settle_takes_the_answers_and_checks_meeting_tasks() -> None:
         "Tại hội nghị, các đại biểu đã thảo luận, góp ý;": "other",  # no request before it
         "thống nhất tập trung khắc phục hạn chế.": "task",  # "thống nhất" decides it
     }
-    first = next(c for c in asked if c.paragraph_id == 1)
-    assert decisions.labels[first.id] == "other"  # no answer: nothing is claimed
+    limit = next(c for c in asked if c.paragraph_id == 2)
+    assert decisions.labels[limit.id] == "other"  # no answer: nothing is claimed
 
 
 def test_a_shortfall_is_a_shortcoming_at_the_end_of_the_year_only() -> None:
@@ -84,15 +92,14 @@ def test_the_pipeline_offers_only_the_allowed_labels(env) -> None:
         if "label" in schema["properties"]:
             clause = json.loads(json.dumps(request["messages"][-1]["content"]))
             offered[clause] = schema["properties"]["label"]["enum"]
-    revenue = next(k for k in offered if "Thu ngân sách" in k)
-    assert offered[revenue] == ["achievement", "other"]
-    assert all("đẩy nhanh giải ngân" not in k for k in offered)  # decided by a rule, not asked
+    limit = next(k for k in offered if "còn chậm" in k)
+    assert offered[limit] == ["achievement", "shortcoming", "other"]
+    # decided by a rule, not asked: a result in the review, the directions
+    assert all("Thu ngân sách" not in k and "đẩy nhanh giải ngân" not in k for k in offered)
     assert summary.tasks and summary.achievements
 
 
 def test_the_distribution_list_is_not_the_report() -> None:
-    from summarizer.genre import disabled
-
     text = REPORT + "\nNơi nhận:\n- Thường trực Huyện ủy,\n- Các chi bộ trực thuộc,\n- Lưu VP."
     doc = make_document(text)
     asked = needs_a_part(doc)

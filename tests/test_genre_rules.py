@@ -9,6 +9,7 @@ from summarizer.genre.cues import has_cue
 from summarizer.genre.labels import (
     continues_directions,
     follows_a_request,
+    reviews_a_result,
     shortfall_is_a_shortcoming,
     states_a_limit,
     too_short_to_judge,
@@ -124,9 +125,13 @@ def test_clause_rules() -> None:
     assert not states_a_limit("chủ động tháo gỡ, giải quyết các khó khăn, vướng mắc cho hộ dân.")
     assert states_a_limit("đã khắc phục hậu quả bão số 3 nhưng tiến độ còn chậm")
     assert states_a_limit("chưa kịp thời khắc phục những vi phạm về đất đai")
-    assert continues_directions("coming", opens_paragraph=False)
-    assert not continues_directions("coming", opens_paragraph=True)
-    assert not continues_directions("review", opens_paragraph=False)
+    assert continues_directions("coming")
+    assert not continues_directions("review") and not continues_directions("meeting")
+    # a review clause left only achievement or other states a result; any other choice is asked
+    assert reviews_a_result("review", ("achievement", "other"))
+    assert not reviews_a_result("review", ("achievement", "shortcoming", "other"))
+    assert not reviews_a_result("review", ("achievement", "task", "other"))
+    assert not reviews_a_result("meeting", ("achievement", "other"))
     assert follows_a_request("Kết luận hội nghị, đồng chí Bí thư đề nghị")
     assert not follows_a_request("Tại hội nghị, các đại biểu đã thảo luận")
     assert shortfall_is_a_shortcoming(12, short_of_plan=True)
@@ -180,6 +185,13 @@ def test_a_request_allows_a_task_anywhere_and_protocol_is_nothing() -> None:
     assert not what_the_meeting_did("bàn giải pháp thực hiện nhiệm vụ quý IV.")
     assert not what_the_meeting_did("bàn giao mặt bằng cho nhà đầu tư.", before)
     assert not what_the_meeting_did("Huyện bàn giải pháp thực hiện nhiệm vụ quý IV.", before)
+    # a person presenting the meeting's papers; not a body adopting them, not a passive
+    assert what_the_meeting_did(
+        "Phó Chủ tịch UBND xã Đông Liêm Trần Văn Hà trình bày báo cáo kết quả 9 tháng"
+    )
+    assert what_the_meeting_did("Đồng chí Trưởng ban Tổ chức thông qua dự thảo nghị quyết;")
+    assert not what_the_meeting_did("HĐND xã đã thông qua 5 nghị quyết về đầu tư công;")
+    assert not what_the_meeting_did("Chủ tịch UBND xã chỉ đạo rà soát hộ nghèo, báo cáo kết quả;")
 
 
 def test_an_award_given_at_the_meeting_is_ceremony() -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "continues_directions",
     "follows_a_request",
     "is_lead_in",
+    "reviews_a_result",
     "shortfall_is_a_shortcoming",
     "states_a_limit",
     "states_a_request",
@@ -121,10 +122,18 @@ _OVERCOME = re.compile(
 
 
 @rule(off=False)
-def continues_directions(part: str, opens_paragraph: bool) -> bool:
-    """A paragraph that sets directions lists them: after its opening clause (which may only
-    introduce them), every clause is a task."""
-    return part == "coming" and not opens_paragraph
+def continues_directions(part: str) -> bool:
+    """A paragraph that sets directions states tasks: every clause of it is one, once the
+    clauses that only introduce them (a lead-in, a speaker) are set aside."""
+    return part == "coming"
+
+
+@rule(off=False)
+def reviews_a_result(part: str, open_labels: tuple[str, ...]) -> bool:
+    """A paragraph that reviews the period states its results: a clause there that states no
+    limit and asks for nothing, once headings, lead-ins and what the meeting did are set
+    aside, is an achievement."""
+    return part == "review" and open_labels == ("achievement", "other")
 
 
 @rule(off=True)
@@ -197,6 +206,14 @@ _PROTOCOL = re.compile(
     rf"(?:cũng\s+)?(?:đã\s+)?{_AGENDA_LIST}",
     re.IGNORECASE,
 )
+#: Someone presenting the meeting's papers ("Phó Chủ tịch UBND huyện trình bày báo cáo ...",
+#: "đồng chí Trưởng ban Tổ chức thông qua dự thảo ..."): a person, not the body that adopts them.
+_PRESENTS = re.compile(
+    r"^(?:đồng chí|ông|bà|phó|trưởng|bí thư|chủ tịch|giám đốc|ủy viên)(?![^\W\d_])[^.;:]{0,120}?"
+    r"(?<![^\W\d_])(?<!được )(?:trình bày|thông qua)\s+(?:các\s+|toàn văn\s+)?(?:dự thảo\s+)?"
+    r"(?:báo cáo|tờ trình|dự thảo|đề án|chương trình)",
+    re.IGNORECASE,
+)
 #: A clause going on with the meeting's agenda, its subject said earlier in the sentence
 #: ("Hội nghị đã thông qua ...; bàn giải pháp ...").
 _MORE_AGENDA = re.compile(rf"^{_AGENDA_LIST}", re.IGNORECASE)
@@ -221,7 +238,7 @@ def what_the_meeting_did(clause: str, sentence_before: str = "") -> bool:
     is the sentence up to the clause), unless the clause goes on to a direction ("...,
     phấn đấu hoàn thành ...")."""
     said = clause.strip()
-    match = _PROTOCOL.match(said)
+    match = _PROTOCOL.match(said) or _PRESENTS.match(said)
     if match is None and _PROTOCOL.match(sentence_before.strip()) and said[:1].islower():
         match = _MORE_AGENDA.match(said)
     return match is not None and not has_cue(said[match.end() :], _DIRECTIONS)
