@@ -56,9 +56,31 @@ def _content_ends(doc: Document) -> int:
 
 
 def needs_a_part(doc: Document) -> list[int]:
-    """Paragraphs the model is asked about: every one of the content that is not a heading."""
+    """Paragraphs the model is asked about: every one of the content that is not a heading,
+    unless no clause of it depends on its part (each is protocol, a lead-in, too short, an
+    award): its answer could change no label, and unasked it counts as about the meeting,
+    which the smoothing of its neighbours skips."""
     end = _content_ends(doc)
-    return [p.id for p in doc.paragraphs if p.id < end and not is_heading(p.text)]
+    by_paragraph: dict[int, list[Segment]] = {}
+    for clause in doc.clauses:
+        by_paragraph.setdefault(clause.paragraph_id, []).append(clause)
+    return [
+        p.id
+        for p in doc.paragraphs
+        if p.id < end
+        and not is_heading(p.text)
+        and not all(_other_whatever_the_part(doc, c) for c in by_paragraph.get(p.id, []))
+    ]
+
+
+def _other_whatever_the_part(doc: Document, clause: Segment) -> bool:
+    """A clause the genre's rules make "other" in any part."""
+    return (
+        too_short_to_judge(clause.text)
+        or is_lead_in(clause.text)
+        or what_the_meeting_did(clause.text, _sentence_before(doc, clause))
+        or an_award_given(clause.text)
+    )
 
 
 def parts_of(
@@ -98,13 +120,7 @@ def label_plan(doc: Document, parts: Mapping[int, str]) -> dict[int, str | tuple
     for clause in doc.clauses:
         part = parts.get(clause.paragraph_id, "meeting")
         first = opening[clause.paragraph_id]
-        if (
-            part == "heading"
-            or too_short_to_judge(clause.text)
-            or is_lead_in(clause.text)
-            or what_the_meeting_did(clause.text, _sentence_before(doc, clause))
-            or an_award_given(clause.text)
-        ):
+        if part == "heading" or _other_whatever_the_part(doc, clause):
             plan[clause.id] = "other"
         elif continues_directions(part) and not what_the_meeting_did(
             first.text
