@@ -4,7 +4,7 @@ The small embedded model decides well one thing at a time; code supplies what is
 genre (how these reports are laid out, how they write figures, which words announce a task or a
 limitation). Every such fact lives in this subpackage as a small function registered with
 :func:`rule`. Its docstring states the genre fact it encodes, it has unit tests of its own, and
-it can be switched off (:func:`disabled`), so ``summarizer eval --ablate NAME`` measures what
+it can be switched off (:func:`disabled`), so ``bench/ablate.py --rules NAME`` measures what
 each rule is worth. A rule that does not help on both example sets is deleted, not kept "just in
 case".
 
