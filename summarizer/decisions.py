@@ -1,15 +1,16 @@
 """From the model's answers to each paragraph's part and each clause's section, by the rules of
 the genre (``summarizer.genre``).
 
-Two rounds. First every paragraph that is not a heading gets a part from the model, and the
-genre's part rules correct what the report's structure contradicts (a lone paragraph follows
-its neighbours, one opening with limitations stays in the review; the distribution list is not
-asked about). Then each clause is either decided by a rule (a heading's, a lead-in, what the
-meeting did, a paragraph of directions, a result stated in the review) or asked with only the
-labels its part and wording leave open (a review holds no tasks; a shortcoming is worded as a
-limit), so the model's answer can never contradict the text and is asked only where the text
-leaves a real choice. A task said in a paragraph about the meeting must follow
-a request; at the end of a year a result short of its plan is a shortcoming.
+Two rounds. First every paragraph that is not a heading gets a part from the model (unless each
+of its clauses is "other" by a rule whatever its part), and the genre's part rules correct what
+the report's structure contradicts (a lone paragraph follows its neighbours, one opening with
+limitations stays in the review; the distribution list is not asked about). Then each clause is
+either decided by a rule (a heading's, a lead-in, what the meeting did, a paragraph of
+directions, a result stated in the review) or asked with only the labels its part and wording
+leave open (a review holds no tasks; a shortcoming is worded as a limit), so the model's answer
+can never contradict the text and is asked only where the text leaves a real choice. A task said
+in a paragraph about the meeting must follow a request; at the end of a year a result short of
+its plan is a shortcoming.
 """
 
 from __future__ import annotations

@@ -232,7 +232,8 @@ _DIRECTIONS = (
 @rule(off=False)
 def what_the_meeting_did(clause: str, sentence_before: str = "") -> bool:
     """What the meeting itself did ("Hội nghị cũng đã thông qua các báo cáo ...", "Tại hội
-    nghị, các đại biểu đã tập trung thảo luận, thống nhất ...") is protocol, not a result or
+    nghị, các đại biểu đã tập trung thảo luận, thống nhất ...") or someone presenting its
+    papers ("Phó Chủ tịch UBND huyện trình bày báo cáo ...") is protocol, not a result or
     a task, and so is a clause that goes on with the agenda of such a sentence without a
     subject of its own ("...; bàn giải pháp và đề ra phương hướng ..."; ``sentence_before``
     is the sentence up to the clause), unless the clause goes on to a direction ("...,
