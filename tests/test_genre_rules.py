@@ -185,7 +185,8 @@ def test_a_request_allows_a_task_anywhere_and_protocol_is_nothing() -> None:
     assert not what_the_meeting_did("bàn giải pháp thực hiện nhiệm vụ quý IV.")
     assert not what_the_meeting_did("bàn giao mặt bằng cho nhà đầu tư.", before)
     assert not what_the_meeting_did("Huyện bàn giải pháp thực hiện nhiệm vụ quý IV.", before)
-    # a person presenting the meeting's papers; not a body adopting them, not a passive
+    # a person presenting the meeting's papers; not a body adopting them, nor a person doing
+    # something else and reporting on it
     assert what_the_meeting_did(
         "Phó Chủ tịch UBND xã Đông Liêm Trần Văn Hà trình bày báo cáo kết quả 9 tháng"
     )
